@@ -1,0 +1,87 @@
+"""The one module that knows which runtime it is on.
+
+Every other module imports what differs between MicroPython, CircuitPython and
+CPython from here, so that no other file branches on the runtime.
+"""
+
+import sys
+
+IMPLEMENTATION = sys.implementation.name  # 'micropython', 'circuitpython' or 'cpython'
+MICROPYTHON = IMPLEMENTATION in ("micropython", "circuitpython")
+
+try:
+    from micropython import const  # noqa: F401  (folds `_X = const(1)` at compile time)
+except ImportError:
+
+    def const(x):
+        return x
+
+
+try:
+    import time as _time
+
+    _ticks_ms = _time.ticks_ms
+    _ticks_diff = _time.ticks_diff
+    _ticks_add = _time.ticks_add
+
+    def ticks_ms():
+        """Milliseconds from an arbitrary origin; wraps, so compare with ticks_diff."""
+        return _ticks_ms()
+
+    def ticks_diff(a, b):
+        return _ticks_diff(a, b)
+
+    def ticks_add(a, delta):
+        return _ticks_add(a, delta)
+
+except AttributeError:  # CPython, CircuitPython: a monotonic clock that never wraps
+    import time as _time
+
+    _monotonic_ns = getattr(_time, "monotonic_ns", None)
+
+    def ticks_ms():
+        if _monotonic_ns is not None:
+            return _monotonic_ns() // 1000000
+        return int(_time.monotonic() * 1000)
+
+    def ticks_diff(a, b):
+        return a - b
+
+    def ticks_add(a, delta):
+        return a + delta
+
+
+try:
+    from os import urandom as random_bytes  # noqa: F401
+except ImportError:  # CircuitPython
+    from os import urandom as random_bytes  # pragma: no cover
+
+
+def int_from_signed(data):
+    """Two's-complement big-endian bytes to int (MicroPython ignores `signed=`)."""
+    v = int.from_bytes(data, "big")
+    if data and data[0] & 0x80:
+        v -= 1 << (8 * len(data))
+    return v
+
+
+def int_to_signed(v, n):
+    """int to n two's-complement big-endian bytes, on runtimes without `signed=`."""
+    return (v & ((1 << (8 * n)) - 1)).to_bytes(n, "big")
+
+
+def bit_length(v):
+    """int.bit_length(), which MicroPython lacks."""
+    if v < 0:
+        v = -v
+    return len(bin(v)) - 2 if v else 0
+
+
+try:
+    from sys import print_exception  # MicroPython
+except ImportError:
+
+    def print_exception(exc, file=None):
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=file)

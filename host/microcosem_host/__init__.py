@@ -1,0 +1,1 @@
+"""CPython-only parts of microcosem: the command line, serial ports, crypto bindings."""
