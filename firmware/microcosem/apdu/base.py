@@ -1,0 +1,55 @@
+"""What every APDU class shares.
+
+An APDU is a plain object whose attributes are listed in FIELDS, in wire
+order.  `encode_into(out)` appends its whole encoding (tag included) to a
+bytearray; the classmethod `decode(buf, pos, end)` reads one whose first byte
+is at `pos` and returns (apdu, next_pos).  Values inside are the forms of
+microcosem.axdr (Data tuples), ints, bytes (OBIS codes are 6 bytes) and None
+for an absent OPTIONAL.
+"""
+
+from ..errors import DecodeError
+
+
+class Apdu:
+    FIELDS = ()
+    TAG = None  # first byte on the wire
+
+    def __init__(self, **kwargs):
+        for name in self.FIELDS:
+            setattr(self, name, kwargs.pop(name, None))
+        if kwargs:
+            raise TypeError("%s has no field %s" % (type(self).__name__, ", ".join(kwargs)))
+
+    def to_bytes(self):
+        out = bytearray()
+        self.encode_into(out)
+        return bytes(out)
+
+    def encode_into(self, out):
+        raise NotImplementedError
+
+    @classmethod
+    def decode(cls, buf, pos=0, end=None):
+        raise NotImplementedError
+
+    @classmethod
+    def from_bytes(cls, data):
+        """Decode exactly one APDU of this class from `data`."""
+        apdu, pos = cls.decode(data, 0, len(data))
+        if pos != len(data):
+            raise DecodeError("%d bytes after the APDU" % (len(data) - pos), pos)
+        return apdu
+
+    def fields(self):
+        return tuple(getattr(self, n) for n in self.FIELDS)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.fields() == self.fields()
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __repr__(self):
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join("%s=%r" % (n, getattr(self, n)) for n in self.FIELDS))
