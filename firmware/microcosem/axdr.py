@@ -21,7 +21,8 @@ value keeps its DLMS type through a round trip (`unsigned 5` stays unsigned):
 
 A type description is an int tag for a simple type, `(ARRAY, count, td)` or
 `(STRUCTURE, (td, ...))`.  Arrays and structures decode to lists; encoding
-takes lists or tuples.  `data.unsigned(5)` and friends build values by hand.
+takes lists or tuples.  Values are built by hand with the tag constants:
+`(STRUCTURE, [(UNSIGNED, 5), (OCTET_STRING, b"...")])`.
 
 Decoding reads a buffer (bytes, bytearray or memoryview) from an offset and
 copies only leaf values; `ArrayReader` walks a large array one element at a
@@ -226,22 +227,21 @@ def _decode(buf, pos, end, depth):
         n, pos = decode_length(buf, pos, end)
         if n > end - pos:  # every element takes a byte at least
             raise IncompleteData("%d elements cannot fit in %d bytes" % (n, end - pos), pos)
-        items = []
-        append = items.append
+        # sized once: growing a list by appends reallocates, and fragments a small heap
+        items = [None] * n
         depth += 1
         numbers = _NUMBERS
-        for _ in range(n):
+        for i in range(n):
             # fixed-size numbers inline, without a call: most of a profile row is numbers
             num = numbers.get(buf[pos]) if pos < end else None
             if num is not None:
                 size = num[1]
                 if pos + 1 + size > end:
                     raise IncompleteData("number truncated", pos)
-                append((buf[pos], unpack_from(num[0], buf, pos + 1)[0]))
+                items[i] = (buf[pos], unpack_from(num[0], buf, pos + 1)[0])
                 pos += 1 + size
             else:
-                v, pos = _decode(buf, pos, end, depth)
-                append(v)
+                items[i], pos = _decode(buf, pos, end, depth)
         return (tag, items), pos
     if tag == COMPACT_ARRAY:
         if depth >= MAX_DEPTH:
@@ -253,7 +253,10 @@ def _decode(buf, pos, end, depth):
             raise IncompleteData("compact-array contents run past the end", pos)
         items = []
         while pos < stop:
+            at = pos
             v, pos = _decode_untagged(buf, pos, stop, td, depth + 1)
+            if pos == at:  # elements of no size: the contents cannot say how many
+                raise DecodeError("compact-array elements of this type take no bytes", at)
             items.append(v)
         return (tag, (td, items)), pos
     return _leaf(buf, pos, end, tag)
@@ -475,6 +478,8 @@ def _encode(out, value, depth):
         td, items = v
         out.append(tag)
         _encode_td(out, td, depth + 1)
+        if items and _empty_td(td):
+            raise EncodeError("compact-array elements of this type take no bytes: their count would be lost")
         contents = bytearray()
         for item in items:
             _encode_untagged(contents, item, td, depth + 1)
@@ -585,82 +590,3 @@ def _encode_untagged(out, value, td, depth):
             raise EncodeError("structure of %d where %d are described" % (len(v), len(td[1])))
         for item, sub in zip(v, td[1]):
             _encode_untagged(out, item, sub, depth + 1)
-
-
-# ---------------------------------------------------------------- building by hand
-
-
-def null_data():
-    return (NULL_DATA, None)
-
-
-def array(items):
-    return (ARRAY, list(items))
-
-
-def structure(*items):
-    return (STRUCTURE, list(items))
-
-
-def boolean(v):
-    return (BOOLEAN, bool(v))
-
-
-def bit_string(bits):
-    return (BIT_STRING, bits)
-
-
-def double_long(v):
-    return (DOUBLE_LONG, v)
-
-
-def double_long_unsigned(v):
-    return (DOUBLE_LONG_UNSIGNED, v)
-
-
-def octet_string(v):
-    return (OCTET_STRING, bytes(v))
-
-
-def visible_string(v):
-    return (VISIBLE_STRING, v)
-
-
-def utf8_string(v):
-    return (UTF8_STRING, v)
-
-
-def integer(v):
-    return (INTEGER, v)
-
-
-def long(v):
-    return (LONG, v)
-
-
-def unsigned(v):
-    return (UNSIGNED, v)
-
-
-def long_unsigned(v):
-    return (LONG_UNSIGNED, v)
-
-
-def long64(v):
-    return (LONG64, v)
-
-
-def long64_unsigned(v):
-    return (LONG64_UNSIGNED, v)
-
-
-def enum(v):
-    return (ENUM, v)
-
-
-def float32(v):
-    return (FLOAT32, v)
-
-
-def float64(v):
-    return (FLOAT64, v)

@@ -15,7 +15,7 @@ class DecodeError(DlmsError):
     """Bytes that are not a valid encoding. `offset` is where decoding stopped."""
 
     def __init__(self, message, offset=None):
-        DlmsError.__init__(self, message, offset)
+        super().__init__(message, offset)
         self.message = message
         self.offset = offset
 
