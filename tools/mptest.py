@@ -57,9 +57,12 @@ def compile_tree(src, dst):
             if f.endswith(".mpy") and not os.path.exists(os.path.join(src, rel[:-4] + ".py")):
                 os.remove(os.path.join(base, f))
     for s, d, rel in jobs:
-        proc = subprocess.run([mpy_cross(), "-o", d, "-s", rel, s], capture_output=True, text=True)
+        # compile beside, then rename: two runs at once never read half a .mpy
+        tmp = "%s.%d.tmp" % (d, os.getpid())
+        proc = subprocess.run([mpy_cross(), "-o", tmp, "-s", rel, s], capture_output=True, text=True)
         if proc.returncode:
             raise SystemExit("mpy-cross failed on %s:\n%s" % (s, proc.stderr))
+        os.replace(tmp, d)
 
 
 def heapsize(path):

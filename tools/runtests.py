@@ -8,6 +8,7 @@ returns.  Ends with the line `N passed, N failed` (N skipped too, if any) and
 exits 1 when anything failed.  tools/mptest.py drives this under MicroPython.
 """
 
+import gc
 import sys
 
 try:
@@ -32,6 +33,7 @@ def run_module(name, counts, only=None):
         fn = getattr(mod, n)
         if not callable(fn) or (only and only not in n):
             continue
+        gc.collect()  # one test's garbage is not the next one's to pay for
         try:
             fn()
         except Exception as e:
