@@ -421,6 +421,23 @@ class ArrayReader:
 # ---------------------------------------------------------------- encoding
 
 
+class EncodedData:
+    """A Data value given as its A-XDR bytes, possibly produced piece by piece.
+
+    An object returns one of these for a value too large to build as Python
+    objects (a profile buffer of thousands of rows): `chunks` is an iterable
+    of bytes-like pieces whose concatenation is the encoding.  The server
+    pulls pieces only as fast as it sends blocks.
+    """
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+
+    def encode_into(self, out):
+        for c in self.chunks:
+            out += c
+
+
 def encode(value):
     """The A-XDR bytes of one Data value."""
     out = bytearray()
@@ -445,6 +462,9 @@ def _short(v):
 
 
 def _encode(out, value, depth):
+    if type(value) is EncodedData:
+        value.encode_into(out)
+        return
     tag, v = value
     num = _NUMBERS.get(tag)
     if num is not None:

@@ -1,0 +1,242 @@
+"""ACTION service APDUs, logical-name referencing (IEC 62056-5-3, 9.3.9 and 9.5).
+
+    Action-Request  [195] CHOICE: normal [1], next-pblock [2], with-list [3],
+                    with-first-pblock [4], with-list-and-first-pblock [5], with-pblock [6]
+    Action-Response [199] CHOICE: normal [1], with-pblock [2], with-list [3],
+                    next-pblock [4]
+
+A pblock is a DataBlock-SA, flattened into last_block, block_number, raw_data.
+Action-Response-With-Optional-Data is (result, return_parameters) where
+return_parameters is None, a Data value, or an int data-access-result.
+"""
+
+from ..axdr import decode_data, encode_data, encode_length
+from ..compat import const
+from .common import (
+    ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
+    decode_descriptors, decode_get_data_result, decode_marker, decode_u8, decode_u32,
+    encode_data_list, encode_datablock_sa, encode_descriptor, encode_descriptors,
+    encode_get_data_result, encode_u8, encode_u32,
+)
+
+ACTION_REQUEST = const(0xC3)
+ACTION_RESPONSE = const(0xC7)
+
+
+def _decode_response_with_optional_data(buf, pos, end):
+    result, pos = decode_u8(buf, pos, end)
+    present, pos = decode_marker(buf, pos, end)
+    if not present:
+        return (result, None), pos
+    ret, pos = decode_get_data_result(buf, pos, end)
+    return (result, ret), pos
+
+
+def _encode_response_with_optional_data(out, result, ret):
+    encode_u8(out, result)
+    if ret is None:
+        out.append(0)
+    else:
+        out.append(1)
+        encode_get_data_result(out, ret)
+
+
+class ActionRequestNormal(ServiceApdu):
+    """parameters: the method-invocation-parameters Data, or None when absent."""
+
+    TAG = ACTION_REQUEST
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "method_descriptor", "parameters")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptor(out, self.method_descriptor)
+        if self.parameters is None:
+            out.append(0)
+        else:
+            out.append(1)
+            encode_data(out, self.parameters)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        d, pos = decode_descriptor(buf, pos, end)
+        present, pos = decode_marker(buf, pos, end)
+        params = None
+        if present:
+            params, pos = decode_data(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, method_descriptor=d, parameters=params), pos
+
+
+class ActionRequestNextPblock(ServiceApdu):
+    """The client asks for the pblock after `block_number` of a long response."""
+
+    TAG = ACTION_REQUEST
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, block_number=n), pos
+
+
+class ActionRequestWithList(ServiceApdu):
+    """method_descriptors: [descriptor]; parameters: [Data], one per method
+    (here the parameters are not OPTIONAL: null-data stands for none)."""
+
+    TAG = ACTION_REQUEST
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "method_descriptors", "parameters")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptors(out, self.method_descriptors)
+        encode_data_list(out, self.parameters)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        ds, pos = decode_descriptors(buf, pos, end)
+        params, pos = decode_data_list(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, method_descriptors=ds, parameters=params), pos
+
+
+class ActionRequestWithFirstPblock(ServiceApdu):
+    TAG = ACTION_REQUEST
+    CHOICE = 4
+    FIELDS = ("invoke_id_and_priority", "method_descriptor",
+              "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptor(out, self.method_descriptor)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        d, pos = decode_descriptor(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, method_descriptor=d, last_block=last,
+                   block_number=n, raw_data=raw), pos
+
+
+class ActionRequestWithListAndFirstPblock(ServiceApdu):
+    TAG = ACTION_REQUEST
+    CHOICE = 5
+    FIELDS = ("invoke_id_and_priority", "method_descriptors",
+              "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptors(out, self.method_descriptors)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        ds, pos = decode_descriptors(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, method_descriptors=ds, last_block=last,
+                   block_number=n, raw_data=raw), pos
+
+
+class ActionRequestWithPblock(ServiceApdu):
+    TAG = ACTION_REQUEST
+    CHOICE = 6
+    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
+                   raw_data=raw), pos
+
+
+class ActionResponseNormal(ServiceApdu):
+    """result: Action-Result code; return_parameters: None, Data, or an int
+    data-access-result."""
+
+    TAG = ACTION_RESPONSE
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        _encode_response_with_optional_data(out, self.result, self.return_parameters)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        (result, ret), pos = _decode_response_with_optional_data(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, result=result, return_parameters=ret), pos
+
+
+class ActionResponseWithPblock(ServiceApdu):
+    TAG = ACTION_RESPONSE
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
+                   raw_data=raw), pos
+
+
+class ActionResponseWithList(ServiceApdu):
+    """results: [(action_result, return_parameters), ...]"""
+
+    TAG = ACTION_RESPONSE
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "results")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_length(out, len(self.results))
+        for result, ret in self.results:
+            _encode_response_with_optional_data(out, result, ret)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_count(buf, pos, end)
+        results = []
+        for _ in range(n):
+            r, pos = _decode_response_with_optional_data(buf, pos, end)
+            results.append(r)
+        return cls(invoke_id_and_priority=iip, results=results), pos
+
+
+class ActionResponseNextPblock(ServiceApdu):
+    """The server acknowledges pblock `block_number` of a long request."""
+
+    TAG = ACTION_RESPONSE
+    CHOICE = 4
+    FIELDS = ("invoke_id_and_priority", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, block_number=n), pos

@@ -1,0 +1,463 @@
+"""Pieces shared by the xDLMS service APDUs (IEC 62056-5-3, clause 9.5 ASN.1).
+
+Python forms used throughout:
+
+    Invoke-Id-And-Priority        int, the raw byte (invoke id in bits 0-3,
+                                  service-class bit 6, priority bit 7)
+    Long-Invoke-Id-And-Priority   int, the raw Unsigned32
+    Cosem-Attribute-Descriptor    (class_id, instance_id, attribute_id)
+    Cosem-Method-Descriptor       (class_id, instance_id, method_id)
+                                  instance_id is the 6-byte OBIS code; the ids
+                                  are Integer8 (negative: manufacturer specific)
+    Selective-Access-Descriptor   None, or (access_selector, access_parameters Data)
+    Get-Data-Result               a Data tuple, or an int data-access-result
+    DataBlock-G result            bytes (raw-data) or an int data-access-result
+
+A ServiceApdu encodes all or nothing: a value that does not fit raises
+EncodeError and leaves the caller's buffer as it was.
+"""
+
+from ..axdr import decode_data, decode_length, encode_data, encode_length
+from ..compat import const
+from ..errors import DecodeError, EncodeError, IncompleteData
+from .base import Apdu
+
+# ---------------------------------------------------------------- invoke ids
+
+SERVICE_CLASS_CONFIRMED = const(0x40)
+PRIORITY_HIGH = const(0x80)
+
+# Long-Invoke-Id-And-Priority bits (Data-Notification, general-block-transfer)
+LONG_SELF_DESCRIPTIVE = const(0x10000000)
+LONG_BREAK_ON_ERROR = const(0x20000000)
+LONG_SERVICE_CLASS_CONFIRMED = const(0x40000000)
+LONG_PRIORITY_HIGH = const(0x80000000)
+
+
+def invoke_id_and_priority(invoke_id, confirmed=True, high_priority=False):
+    """The Invoke-Id-And-Priority byte: 0xC1 is invoke id 1, confirmed, high."""
+    if not 0 <= invoke_id <= 15:
+        raise EncodeError("invoke id %r is not 0..15" % (invoke_id,))
+    return invoke_id | (SERVICE_CLASS_CONFIRMED if confirmed else 0) | (
+        PRIORITY_HIGH if high_priority else 0)
+
+
+def split_invoke_id_and_priority(v):
+    """(invoke_id, confirmed, high_priority) from the raw byte."""
+    return v & 0x0F, bool(v & SERVICE_CLASS_CONFIRMED), bool(v & PRIORITY_HIGH)
+
+
+def long_invoke_id_and_priority(long_invoke_id, confirmed=False, high_priority=False,
+                                break_on_error=False, self_descriptive=False):
+    if not 0 <= long_invoke_id <= 0xFFFFFF:
+        raise EncodeError("long invoke id %r is not 0..0xFFFFFF" % (long_invoke_id,))
+    v = long_invoke_id
+    if self_descriptive:
+        v |= LONG_SELF_DESCRIPTIVE
+    if break_on_error:
+        v |= LONG_BREAK_ON_ERROR
+    if confirmed:
+        v |= LONG_SERVICE_CLASS_CONFIRMED
+    if high_priority:
+        v |= LONG_PRIORITY_HIGH
+    return v
+
+
+def split_long_invoke_id_and_priority(v):
+    """(long_invoke_id, confirmed, high_priority, break_on_error, self_descriptive)."""
+    return (v & 0xFFFFFF, bool(v & LONG_SERVICE_CLASS_CONFIRMED), bool(v & LONG_PRIORITY_HIGH),
+            bool(v & LONG_BREAK_ON_ERROR), bool(v & LONG_SELF_DESCRIPTIVE))
+
+
+# ---------------------------------------------------------------- result codes
+
+# Data-Access-Result ::= ENUMERATED (Green Book 9.5)
+SUCCESS = const(0)
+HARDWARE_FAULT = const(1)
+TEMPORARY_FAILURE = const(2)
+READ_WRITE_DENIED = const(3)
+OBJECT_UNDEFINED = const(4)
+OBJECT_CLASS_INCONSISTENT = const(9)
+OBJECT_UNAVAILABLE = const(11)
+TYPE_UNMATCHED = const(12)
+SCOPE_OF_ACCESS_VIOLATED = const(13)
+DATA_BLOCK_UNAVAILABLE = const(14)
+LONG_GET_ABORTED = const(15)
+NO_LONG_GET_IN_PROGRESS = const(16)
+LONG_SET_ABORTED = const(17)
+NO_LONG_SET_IN_PROGRESS = const(18)
+DATA_BLOCK_NUMBER_INVALID = const(19)
+OTHER_REASON = const(250)
+
+DATA_ACCESS_RESULT_NAMES = (
+    (0, "success"), (1, "hardware-fault"), (2, "temporary-failure"),
+    (3, "read-write-denied"), (4, "object-undefined"), (9, "object-class-inconsistent"),
+    (11, "object-unavailable"), (12, "type-unmatched"), (13, "scope-of-access-violated"),
+    (14, "data-block-unavailable"), (15, "long-get-aborted"), (16, "no-long-get-in-progress"),
+    (17, "long-set-aborted"), (18, "no-long-set-in-progress"),
+    (19, "data-block-number-invalid"), (250, "other-reason"),
+)
+
+# Action-Result ::= ENUMERATED: the same numbers up to 14, then the long-action pair
+LONG_ACTION_ABORTED = const(15)
+NO_LONG_ACTION_IN_PROGRESS = const(16)
+
+ACTION_RESULT_NAMES = (
+    (0, "success"), (1, "hardware-fault"), (2, "temporary-failure"),
+    (3, "read-write-denied"), (4, "object-undefined"), (9, "object-class-inconsistent"),
+    (11, "object-unavailable"), (12, "type-unmatched"), (13, "scope-of-access-violated"),
+    (14, "data-block-unavailable"), (15, "long-action-aborted"),
+    (16, "no-long-action-in-progress"), (250, "other-reason"),
+)
+
+
+def name_of(table, code):
+    """The name a (code, name) table gives `code`, or None for a code it lacks."""
+    for c, name in table:
+        if c == code:
+            return name
+    return None
+
+
+def data_access_result_name(code):
+    return name_of(DATA_ACCESS_RESULT_NAMES, code)
+
+
+def action_result_name(code):
+    return name_of(ACTION_RESULT_NAMES, code)
+
+
+# ---------------------------------------------------------------- primitives
+# Each decoder takes (buf, pos, end) and returns (value, next_pos); each
+# encoder appends to `out`.  Running out of bytes is IncompleteData.
+
+
+def decode_u8(buf, pos, end):
+    if pos >= end:
+        raise IncompleteData("byte expected", pos)
+    return buf[pos], pos + 1
+
+
+def decode_u16(buf, pos, end):
+    if pos + 2 > end:
+        raise IncompleteData("Unsigned16 truncated", pos)
+    return (buf[pos] << 8) | buf[pos + 1], pos + 2
+
+
+def decode_u32(buf, pos, end):
+    if pos + 4 > end:
+        raise IncompleteData("Unsigned32 truncated", pos)
+    return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3], pos + 4
+
+
+def decode_i8(buf, pos, end):
+    if pos >= end:
+        raise IncompleteData("Integer8 expected", pos)
+    v = buf[pos]
+    return (v - 256 if v & 0x80 else v), pos + 1
+
+
+def decode_bool(buf, pos, end):
+    # A-XDR BOOLEAN is one byte; like every peer, any non-zero byte is TRUE
+    if pos >= end:
+        raise IncompleteData("BOOLEAN expected", pos)
+    return buf[pos] != 0, pos + 1
+
+
+def decode_octet_string(buf, pos, end):
+    n, pos = decode_length(buf, pos, end)
+    if n > end - pos:
+        raise IncompleteData("octet string of %d bytes runs past the end" % n, pos)
+    return bytes(buf[pos:pos + n]), pos + n
+
+
+def decode_count(buf, pos, end):
+    """The length of a SEQUENCE OF; every element takes one byte at least."""
+    n, pos = decode_length(buf, pos, end)
+    if n > end - pos:
+        raise IncompleteData("%d elements cannot fit in %d bytes" % (n, end - pos), pos)
+    return n, pos
+
+
+def decode_marker(buf, pos, end):
+    """OPTIONAL marker: True when a value follows."""
+    if pos >= end:
+        raise IncompleteData("OPTIONAL marker expected", pos)
+    m = buf[pos]
+    if m > 1:
+        raise DecodeError("bad OPTIONAL marker 0x%02X" % m, pos)
+    return m == 1, pos + 1
+
+
+def encode_u8(out, v):
+    if type(v) is not int or not 0 <= v <= 0xFF:
+        raise EncodeError("%r is not an Unsigned8" % (v,))
+    out.append(v)
+
+
+def encode_u16(out, v):
+    if type(v) is not int or not 0 <= v <= 0xFFFF:
+        raise EncodeError("%r is not an Unsigned16" % (v,))
+    out.append(v >> 8)
+    out.append(v & 0xFF)
+
+
+def encode_u32(out, v):
+    if type(v) is not int or not 0 <= v <= 0xFFFFFFFF:
+        raise EncodeError("%r is not an Unsigned32" % (v,))
+    out.append(v >> 24)
+    out.append((v >> 16) & 0xFF)
+    out.append((v >> 8) & 0xFF)
+    out.append(v & 0xFF)
+
+
+def encode_i8(out, v):
+    if type(v) is not int or not -128 <= v <= 127:
+        raise EncodeError("%r is not an Integer8" % (v,))
+    out.append(v & 0xFF)
+
+
+def encode_bool(out, v):
+    if v is not True and v is not False:
+        raise EncodeError("BOOLEAN takes True or False, not %r" % (v,))
+    out.append(1 if v else 0)
+
+
+def encode_octet_string(out, v):
+    if not isinstance(v, (bytes, bytearray, memoryview)):
+        raise EncodeError("octet string takes bytes, not %r" % (type(v).__name__,))
+    encode_length(out, len(v))
+    out += v
+
+
+def decode_obis(buf, pos, end):
+    if pos + 6 > end:
+        raise IncompleteData("instance id truncated", pos)
+    return bytes(buf[pos:pos + 6]), pos + 6
+
+
+def encode_obis(out, v):
+    if not isinstance(v, (bytes, bytearray)) or len(v) != 6:
+        raise EncodeError("instance id takes 6 bytes, not %r" % (v,))
+    out += v
+
+
+# ---------------------------------------------------------------- descriptors
+
+
+def decode_descriptor(buf, pos, end):
+    """Cosem-Attribute-Descriptor or Cosem-Method-Descriptor (same layout)."""
+    if pos + 9 > end:
+        raise IncompleteData("COSEM descriptor truncated", pos)
+    m = buf[pos + 8]
+    return (((buf[pos] << 8) | buf[pos + 1]), bytes(buf[pos + 2:pos + 8]),
+            m - 256 if m & 0x80 else m), pos + 9
+
+
+def encode_descriptor(out, d):
+    class_id, instance_id, member_id = d
+    encode_u16(out, class_id)
+    encode_obis(out, instance_id)
+    encode_i8(out, member_id)
+
+
+def decode_selective_access(buf, pos, end):
+    """Selective-Access-Descriptor OPTIONAL: None or (access_selector, access_parameters)."""
+    present, pos = decode_marker(buf, pos, end)
+    if not present:
+        return None, pos
+    selector, pos = decode_u8(buf, pos, end)
+    params, pos = decode_data(buf, pos, end)
+    return (selector, params), pos
+
+
+def encode_selective_access(out, sel):
+    if sel is None:
+        out.append(0)
+        return
+    selector, params = sel
+    out.append(1)
+    encode_u8(out, selector)
+    encode_data(out, params)
+
+
+def decode_descriptors_with_selection(buf, pos, end):
+    """SEQUENCE OF Cosem-Attribute-Descriptor-With-Selection: [(descriptor, access)]."""
+    n, pos = decode_count(buf, pos, end)
+    items = []
+    for _ in range(n):
+        d, pos = decode_descriptor(buf, pos, end)
+        sel, pos = decode_selective_access(buf, pos, end)
+        items.append((d, sel))
+    return items, pos
+
+
+def encode_descriptors_with_selection(out, items):
+    encode_length(out, len(items))
+    for d, sel in items:
+        encode_descriptor(out, d)
+        encode_selective_access(out, sel)
+
+
+def decode_descriptors(buf, pos, end):
+    """SEQUENCE OF Cosem-Method-Descriptor."""
+    n, pos = decode_count(buf, pos, end)
+    items = []
+    for _ in range(n):
+        d, pos = decode_descriptor(buf, pos, end)
+        items.append(d)
+    return items, pos
+
+
+def encode_descriptors(out, items):
+    encode_length(out, len(items))
+    for d in items:
+        encode_descriptor(out, d)
+
+
+def decode_data_list(buf, pos, end):
+    """SEQUENCE OF Data."""
+    n, pos = decode_count(buf, pos, end)
+    items = []
+    for _ in range(n):
+        v, pos = decode_data(buf, pos, end)
+        items.append(v)
+    return items, pos
+
+
+def encode_data_list(out, items):
+    encode_length(out, len(items))
+    for v in items:
+        encode_data(out, v)
+
+
+def decode_result_list(buf, pos, end):
+    """SEQUENCE OF Data-Access-Result."""
+    n, pos = decode_count(buf, pos, end)
+    items = []
+    for i in range(pos, pos + n):
+        items.append(buf[i])
+    return items, pos + n
+
+
+def encode_result_list(out, items):
+    encode_length(out, len(items))
+    for v in items:
+        encode_u8(out, v)
+
+
+# ---------------------------------------------------------------- results and blocks
+
+
+def decode_get_data_result(buf, pos, end):
+    """Get-Data-Result ::= CHOICE { data [0] Data, data-access-result [1] }."""
+    choice, pos = decode_u8(buf, pos, end)
+    if choice == 0:
+        return decode_data(buf, pos, end)
+    if choice == 1:
+        return decode_u8(buf, pos, end)
+    raise DecodeError("bad Get-Data-Result choice %d" % choice, pos - 1)
+
+
+def encode_get_data_result(out, result):
+    if type(result) is int:
+        out.append(1)
+        encode_u8(out, result)
+    else:
+        out.append(0)
+        encode_data(out, result)
+
+
+def decode_datablock_g(buf, pos, end):
+    """DataBlock-G: (last_block, block_number, result) with result raw-data bytes
+    or an int data-access-result."""
+    last, pos = decode_bool(buf, pos, end)
+    number, pos = decode_u32(buf, pos, end)
+    choice, pos = decode_u8(buf, pos, end)
+    if choice == 0:
+        result, pos = decode_octet_string(buf, pos, end)
+    elif choice == 1:
+        result, pos = decode_u8(buf, pos, end)
+    else:
+        raise DecodeError("bad DataBlock-G result choice %d" % choice, pos - 1)
+    return (last, number, result), pos
+
+
+def encode_datablock_g(out, last_block, block_number, result):
+    encode_bool(out, last_block)
+    encode_u32(out, block_number)
+    if type(result) is int:
+        out.append(1)
+        encode_u8(out, result)
+    else:
+        out.append(0)
+        encode_octet_string(out, result)
+
+
+def decode_datablock_sa(buf, pos, end):
+    """DataBlock-SA: (last_block, block_number, raw_data)."""
+    last, pos = decode_bool(buf, pos, end)
+    number, pos = decode_u32(buf, pos, end)
+    raw, pos = decode_octet_string(buf, pos, end)
+    return (last, number, raw), pos
+
+
+def encode_datablock_sa(out, last_block, block_number, raw_data):
+    encode_bool(out, last_block)
+    encode_u32(out, block_number)
+    encode_octet_string(out, raw_data)
+
+
+# ---------------------------------------------------------------- the APDU base
+
+_CONVERTED = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
+
+
+class ServiceApdu(Apdu):
+    """An xDLMS APDU: TAG, then for the LN service families a CHOICE byte.
+
+    Subclasses write `_encode_body(self, out)` and the classmethod
+    `_decode_body(cls, buf, pos, end) -> (apdu, next_pos)`, both after the
+    header.
+    """
+
+    CHOICE = None  # the [n] of Get-Request ::= CHOICE {...} and friends
+
+    def encode_into(self, out):
+        start = len(out)
+        try:
+            out.append(self.TAG)
+            if self.CHOICE is not None:
+                out.append(self.CHOICE)
+            self._encode_body(out)
+        except EncodeError:
+            out[start:] = b""
+            raise
+        except _CONVERTED as e:
+            out[start:] = b""
+            raise EncodeError("%s: %s" % (type(self).__name__, e))
+        return out
+
+    @classmethod
+    def decode(cls, buf, pos=0, end=None):
+        if end is None or end > len(buf):
+            end = len(buf)
+        if pos >= end:
+            raise IncompleteData("%s expected" % cls.__name__, pos)
+        if buf[pos] != cls.TAG:
+            raise DecodeError("tag 0x%02X is not %s" % (buf[pos], cls.__name__), pos)
+        pos += 1
+        if cls.CHOICE is not None:
+            if pos >= end:
+                raise IncompleteData("%s choice expected" % cls.__name__, pos)
+            if buf[pos] != cls.CHOICE:
+                raise DecodeError("choice %d is not %s" % (buf[pos], cls.__name__), pos)
+            pos += 1
+        return cls._decode_body(buf, pos, end)
+
+    def _encode_body(self, out):
+        raise NotImplementedError
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        raise NotImplementedError

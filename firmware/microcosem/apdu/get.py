@@ -1,0 +1,137 @@
+"""GET service APDUs, logical-name referencing (IEC 62056-5-3, 9.3.7 and 9.5).
+
+    Get-Request  [192] CHOICE: normal [1], next [2], with-list [3]
+    Get-Response [196] CHOICE: normal [1], with-datablock [2], with-list [3]
+
+    GetRequestNormal(invoke_id_and_priority=0xC1,
+                     attribute_descriptor=(8, b"\\0\\0\\1\\0\\0\\xff", 2),
+                     access_selection=None)
+"""
+
+from ..compat import const
+from .common import (
+    ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
+    decode_count, decode_get_data_result, decode_selective_access, decode_u8, decode_u32,
+    encode_datablock_g, encode_descriptor, encode_descriptors_with_selection,
+    encode_get_data_result, encode_selective_access, encode_u8, encode_u32,
+)
+from ..axdr import encode_length
+
+GET_REQUEST = const(0xC0)
+GET_RESPONSE = const(0xC4)
+
+
+class GetRequestNormal(ServiceApdu):
+    TAG = GET_REQUEST
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptor(out, self.attribute_descriptor)
+        encode_selective_access(out, self.access_selection)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        d, pos = decode_descriptor(buf, pos, end)
+        sel, pos = decode_selective_access(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel), pos
+
+
+class GetRequestNext(ServiceApdu):
+    """Asks for the block after `block_number`, the last one received."""
+
+    TAG = GET_REQUEST
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, block_number=n), pos
+
+
+class GetRequestWithList(ServiceApdu):
+    """attribute_descriptors: [(attribute_descriptor, access_selection), ...]"""
+
+    TAG = GET_REQUEST
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptors")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptors_with_selection(out, self.attribute_descriptors)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        items, pos = decode_descriptors_with_selection(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptors=items), pos
+
+
+class GetResponseNormal(ServiceApdu):
+    """result: the Data value read, or an int data-access-result."""
+
+    TAG = GET_RESPONSE
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "result")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_get_data_result(out, self.result)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        result, pos = decode_get_data_result(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, result=result), pos
+
+
+class GetResponseWithDatablock(ServiceApdu):
+    """DataBlock-G flattened: result is raw-data bytes, or an int data-access-result
+    (a long get that the server had to abort)."""
+
+    TAG = GET_RESPONSE
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_datablock_g(out, self.last_block, self.block_number, self.result)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        (last, n, result), pos = decode_datablock_g(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
+                   result=result), pos
+
+
+class GetResponseWithList(ServiceApdu):
+    """results: [Data or int data-access-result, ...] in request order."""
+
+    TAG = GET_RESPONSE
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "results")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_length(out, len(self.results))
+        for r in self.results:
+            encode_get_data_result(out, r)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_count(buf, pos, end)
+        results = []
+        for _ in range(n):
+            r, pos = decode_get_data_result(buf, pos, end)
+            results.append(r)
+        return cls(invoke_id_and_priority=iip, results=results), pos

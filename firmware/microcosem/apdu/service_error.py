@@ -1,0 +1,188 @@
+"""The two APDUs that say a service failed as a whole (IEC 62056-5-3, 9.5).
+
+ExceptionResponse [216]: a server that cannot even parse or accept an APDU.
+
+    ExceptionResponse ::= SEQUENCE {
+        state-error   [0] IMPLICIT ENUMERATED { service-not-allowed (1), service-unknown (2) },
+        service-error [1] CHOICE { operation-not-possible [1], service-not-supported [2],
+                                   other-reason [3], pdu-too-long [4], deciphering-error [5],
+                                   invocation-counter-error [6] IMPLICIT Unsigned32 } }
+
+  Only invocation-counter-error carries a value (the counter the server
+  expects next); the other alternatives are bare.
+
+ConfirmedServiceError [14]: the answer to a failed InitiateRequest (inside an
+AARE) or to an SN Read/Write, as (service, error_type, error):
+
+    ConfirmedServiceError ::= CHOICE { initiateError [1], getStatus [2], ...,
+                                       read [5], write [6], ... } ServiceError
+    ServiceError ::= CHOICE { application-reference [0] ENUMERATED, ...,
+                              task [9], other [10] }
+
+  `0E 01 06 01` is initiateError / initiate / dlms-version-too-low.  Tags and
+  enumerations are those of the Green Book ASN.1; Gurux's ServiceError enum
+  numbers task 8 and other 9, which the ASN.1 gives to change-scope and task.
+"""
+
+from ..compat import const
+from ..errors import DecodeError
+from .common import ServiceApdu, decode_u8, decode_u32, encode_u8, encode_u32, name_of
+
+EXCEPTION_RESPONSE = const(0xD8)
+CONFIRMED_SERVICE_ERROR = const(0x0E)
+
+# state-error
+SERVICE_NOT_ALLOWED = const(1)
+SERVICE_UNKNOWN = const(2)
+STATE_ERROR_NAMES = ((1, "service-not-allowed"), (2, "service-unknown"))
+
+# service-error
+OPERATION_NOT_POSSIBLE = const(1)
+SERVICE_NOT_SUPPORTED = const(2)
+OTHER_REASON = const(3)
+PDU_TOO_LONG = const(4)
+DECIPHERING_ERROR = const(5)
+INVOCATION_COUNTER_ERROR = const(6)
+SERVICE_ERROR_NAMES = (
+    (1, "operation-not-possible"), (2, "service-not-supported"), (3, "other-reason"),
+    (4, "pdu-too-long"), (5, "deciphering-error"), (6, "invocation-counter-error"),
+)
+
+
+class ExceptionResponse(ServiceApdu):
+    """invocation_counter is an int when service_error is invocation-counter-error,
+    else None."""
+
+    TAG = EXCEPTION_RESPONSE
+    FIELDS = ("state_error", "service_error", "invocation_counter")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.state_error)
+        if not 1 <= self.service_error <= 6:
+            raise ValueError("service-error has no alternative %r" % (self.service_error,))
+        out.append(self.service_error)
+        if self.service_error == INVOCATION_COUNTER_ERROR:
+            encode_u32(out, self.invocation_counter)
+        elif self.invocation_counter is not None:
+            raise ValueError("only invocation-counter-error carries a counter")
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        state, pos = decode_u8(buf, pos, end)
+        service, pos = decode_u8(buf, pos, end)
+        if not 1 <= service <= 6:
+            # a CHOICE alternative we cannot size: the rest would be guesswork
+            raise DecodeError("unknown exception-response service-error %d" % service, pos - 1)
+        counter = None
+        if service == INVOCATION_COUNTER_ERROR:
+            counter, pos = decode_u32(buf, pos, end)
+        return cls(state_error=state, service_error=service, invocation_counter=counter), pos
+
+
+# ConfirmedServiceError alternatives (the service that failed)
+INITIATE_ERROR = const(1)
+READ = const(5)
+WRITE = const(6)
+CONFIRMED_SERVICE_NAMES = (
+    (1, "initiateError"), (2, "getStatus"), (3, "getNameList"), (4, "getVariableAttribute"),
+    (5, "read"), (6, "write"), (7, "getDataSetAttribute"), (8, "getTIAttribute"),
+    (9, "changeScope"), (10, "start"), (11, "stop"), (12, "resume"), (13, "makeUsable"),
+    (14, "initiateLoad"), (15, "loadSegment"), (16, "terminateLoad"),
+    (17, "initiateUpLoad"), (18, "upLoadSegment"), (19, "terminateUpLoad"),
+)
+
+# ServiceError alternatives (the kind of error) and their enumerations
+APPLICATION_REFERENCE = const(0)
+HARDWARE_RESOURCE = const(1)
+VDE_STATE_ERROR = const(2)
+SERVICE = const(3)
+DEFINITION = const(4)
+ACCESS = const(5)
+INITIATE = const(6)
+LOAD_DATA_SET = const(7)
+CHANGE_SCOPE = const(8)
+TASK = const(9)
+OTHER = const(10)
+
+# initiate alternative values, the ones an AARE carries
+DLMS_VERSION_TOO_LOW = const(1)
+INCOMPATIBLE_CONFORMANCE = const(2)
+PDU_SIZE_TOO_SHORT = const(3)
+REFUSED_BY_THE_VDE_HANDLER = const(4)
+
+SERVICE_ERROR_TYPES = (
+    (0, "application-reference", (
+        "other", "time-elapsed", "application-unreachable", "application-reference-invalid",
+        "application-context-unsupported", "provider-communication-error",
+        "deciphering-error")),
+    (1, "hardware-resource", (
+        "other", "memory-unavailable", "processor-resource-unavailable",
+        "mass-storage-unavailable", "other-resource-unavailable")),
+    (2, "vde-state-error", (
+        "other", "no-dlms-context", "loading-data-set", "status-nochange",
+        "status-inoperable")),
+    (3, "service", ("other", "pdu-size", "service-unsupported")),
+    (4, "definition", (
+        "other", "object-undefined", "object-class-inconsistent",
+        "object-attribute-inconsistent")),
+    (5, "access", (
+        "other", "scope-of-access-violated", "object-access-violated", "hardware-fault",
+        "object-unavailable")),
+    (6, "initiate", (
+        "other", "dlms-version-too-low", "incompatible-conformance", "pdu-size-too-short",
+        "refused-by-the-VDE-Handler")),
+    (7, "load-data-set", (
+        "other", "primitive-out-of-sequence", "not-loadable", "dataset-size-too-large",
+        "not-awaited-segment", "interpretation-failure", "storage-failure",
+        "data-set-not-ready")),
+    (8, "change-scope", ()),
+    (9, "task", ("other", "no-remote-control", "ti-stopped", "ti-running", "ti-unusable")),
+    (10, "other", ()),
+)
+
+
+def confirmed_service_name(service):
+    return name_of(CONFIRMED_SERVICE_NAMES, service)
+
+
+def service_error_type_name(error_type):
+    for t, name, _ in SERVICE_ERROR_TYPES:
+        if t == error_type:
+            return name
+    return None
+
+
+def service_error_name(error_type, error):
+    """The enumeration name of `error` within `error_type`, or None if unnamed."""
+    for t, _, names in SERVICE_ERROR_TYPES:
+        if t == error_type:
+            return names[error] if 0 <= error < len(names) else None
+    return None
+
+
+class ConfirmedServiceError(ServiceApdu):
+    """service: which confirmed service failed (1 initiateError, 5 read, 6 write...);
+    error_type: the ServiceError alternative (0..10); error: its enumerated value."""
+
+    TAG = CONFIRMED_SERVICE_ERROR
+    FIELDS = ("service", "error_type", "error")
+
+    def _encode_body(self, out):
+        if not 1 <= self.service <= 19:
+            raise ValueError("ConfirmedServiceError has no alternative %r" % (self.service,))
+        if not 0 <= self.error_type <= 10:
+            raise ValueError("ServiceError has no alternative %r" % (self.error_type,))
+        out.append(self.service)
+        out.append(self.error_type)
+        encode_u8(out, self.error)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        service, pos = decode_u8(buf, pos, end)
+        if not 1 <= service <= 19:
+            raise DecodeError("unknown ConfirmedServiceError alternative %d" % service, pos - 1)
+        error_type, pos = decode_u8(buf, pos, end)
+        if error_type > 10:
+            raise DecodeError("unknown ServiceError alternative %d" % error_type, pos - 1)
+        error, pos = decode_u8(buf, pos, end)
+        return cls(service=service, error_type=error_type, error=error), pos

@@ -1,0 +1,213 @@
+"""SET service APDUs, logical-name referencing (IEC 62056-5-3, 9.3.8 and 9.5).
+
+    Set-Request  [193] CHOICE: normal [1], with-first-datablock [2],
+                 with-datablock [3], with-list [4], with-list-and-first-datablock [5]
+    Set-Response [197] CHOICE: normal [1], datablock [2], last-datablock [3],
+                 last-datablock-with-list [4], with-list [5]
+
+DataBlock-SA (last_block, block_number, raw_data) is flattened into the
+APDU's fields.  Results are int Data-Access-Result codes.
+"""
+
+from ..compat import const
+from .common import (
+    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
+    decode_descriptors_with_selection, decode_result_list, decode_selective_access,
+    decode_u8, decode_u32, encode_data_list, encode_datablock_sa, encode_descriptor,
+    encode_descriptors_with_selection, encode_result_list, encode_selective_access,
+    encode_u8, encode_u32,
+)
+from ..axdr import decode_data, encode_data
+
+SET_REQUEST = const(0xC1)
+SET_RESPONSE = const(0xC5)
+
+
+class SetRequestNormal(ServiceApdu):
+    TAG = SET_REQUEST
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection", "value")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptor(out, self.attribute_descriptor)
+        encode_selective_access(out, self.access_selection)
+        encode_data(out, self.value)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        d, pos = decode_descriptor(buf, pos, end)
+        sel, pos = decode_selective_access(buf, pos, end)
+        v, pos = decode_data(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel,
+                   value=v), pos
+
+
+class SetRequestWithFirstDatablock(ServiceApdu):
+    """The first block of a value too long for one APDU; raw_data is a slice of
+    the value's A-XDR encoding."""
+
+    TAG = SET_REQUEST
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection",
+              "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptor(out, self.attribute_descriptor)
+        encode_selective_access(out, self.access_selection)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        d, pos = decode_descriptor(buf, pos, end)
+        sel, pos = decode_selective_access(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel,
+                   last_block=last, block_number=n, raw_data=raw), pos
+
+
+class SetRequestWithDatablock(ServiceApdu):
+    TAG = SET_REQUEST
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
+                   raw_data=raw), pos
+
+
+class SetRequestWithList(ServiceApdu):
+    """attribute_descriptors: [(attribute_descriptor, access_selection)];
+    values: [Data], one per descriptor."""
+
+    TAG = SET_REQUEST
+    CHOICE = 4
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptors", "values")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptors_with_selection(out, self.attribute_descriptors)
+        encode_data_list(out, self.values)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        items, pos = decode_descriptors_with_selection(buf, pos, end)
+        values, pos = decode_data_list(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptors=items, values=values), pos
+
+
+class SetRequestWithListAndFirstDatablock(ServiceApdu):
+    TAG = SET_REQUEST
+    CHOICE = 5
+    FIELDS = ("invoke_id_and_priority", "attribute_descriptors",
+              "last_block", "block_number", "raw_data")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_descriptors_with_selection(out, self.attribute_descriptors)
+        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        items, pos = decode_descriptors_with_selection(buf, pos, end)
+        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, attribute_descriptors=items,
+                   last_block=last, block_number=n, raw_data=raw), pos
+
+
+class SetResponseNormal(ServiceApdu):
+    TAG = SET_RESPONSE
+    CHOICE = 1
+    FIELDS = ("invoke_id_and_priority", "result")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u8(out, self.result)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        r, pos = decode_u8(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, result=r), pos
+
+
+class SetResponseDatablock(ServiceApdu):
+    """Acknowledges block `block_number` and asks for the next."""
+
+    TAG = SET_RESPONSE
+    CHOICE = 2
+    FIELDS = ("invoke_id_and_priority", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, block_number=n), pos
+
+
+class SetResponseLastDatablock(ServiceApdu):
+    TAG = SET_RESPONSE
+    CHOICE = 3
+    FIELDS = ("invoke_id_and_priority", "result", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_u8(out, self.result)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        r, pos = decode_u8(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, result=r, block_number=n), pos
+
+
+class SetResponseLastDatablockWithList(ServiceApdu):
+    TAG = SET_RESPONSE
+    CHOICE = 4
+    FIELDS = ("invoke_id_and_priority", "results", "block_number")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_result_list(out, self.results)
+        encode_u32(out, self.block_number)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        results, pos = decode_result_list(buf, pos, end)
+        n, pos = decode_u32(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, results=results, block_number=n), pos
+
+
+class SetResponseWithList(ServiceApdu):
+    TAG = SET_RESPONSE
+    CHOICE = 5
+    FIELDS = ("invoke_id_and_priority", "results")
+
+    def _encode_body(self, out):
+        encode_u8(out, self.invoke_id_and_priority)
+        encode_result_list(out, self.results)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        iip, pos = decode_u8(buf, pos, end)
+        results, pos = decode_result_list(buf, pos, end)
+        return cls(invoke_id_and_priority=iip, results=results), pos

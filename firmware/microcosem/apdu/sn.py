@@ -1,0 +1,282 @@
+"""Short-name referencing APDUs (IEC 62056-5-3, 9.4 and 9.5).
+
+    ReadRequest [5]    SEQUENCE OF Variable-Access-Specification
+    ReadResponse [12]  SEQUENCE OF CHOICE { data [0] Data, data-access-error [1],
+                                            data-block-result [2], block-number [3] }
+    WriteRequest [6], UnconfirmedWriteRequest [22]
+                       SEQUENCE { SEQUENCE OF Variable-Access-Specification,
+                                  SEQUENCE OF Data }
+    WriteResponse [13] SEQUENCE OF CHOICE { success [0] NULL, data-access-error [1],
+                                            block-number [2] }
+    InformationReportRequest [24]
+                       SEQUENCE { current-time OPTIONAL, the two lists above }
+
+A Variable-Access-Specification is a tuple led by its CHOICE tag:
+
+    (VARIABLE_NAME, short_name)                                   [2]
+    (PARAMETERIZED_ACCESS, short_name, selector, parameter Data)  [4]
+    (BLOCK_NUMBER_ACCESS, block_number)                           [5]
+    (READ_DATA_BLOCK_ACCESS, last_block, block_number, raw_data)  [6]
+    (WRITE_DATA_BLOCK_ACCESS, last_block, block_number)           [7]
+
+(detailed-access [3] is reserved and never used by DLMS.)  Short names and SN
+block numbers are Unsigned16.  Response items are 2-tuples (choice, value):
+a Data-Block-Result value is (last_block, block_number, raw_data), a
+success value is None.
+
+The current-time of an InformationReport is written as Gurux does (a length
+byte then the COSEM date-time, 0 when absent), the form meters send.
+"""
+
+from ..axdr import decode_data, encode_data, encode_length
+from ..compat import const
+from ..errors import DecodeError
+from .common import (
+    ServiceApdu, decode_bool, decode_count, decode_data_list, decode_octet_string, decode_u8,
+    decode_u16, encode_bool, encode_data_list, encode_octet_string, encode_u8, encode_u16,
+)
+
+READ_REQUEST = const(0x05)
+WRITE_REQUEST = const(0x06)
+READ_RESPONSE = const(0x0C)
+WRITE_RESPONSE = const(0x0D)
+UNCONFIRMED_WRITE_REQUEST = const(0x16)
+INFORMATION_REPORT_REQUEST = const(0x18)
+
+# Variable-Access-Specification
+VARIABLE_NAME = const(2)
+PARAMETERIZED_ACCESS = const(4)
+BLOCK_NUMBER_ACCESS = const(5)
+READ_DATA_BLOCK_ACCESS = const(6)
+WRITE_DATA_BLOCK_ACCESS = const(7)
+
+# ReadResponse CHOICE
+READ_DATA = const(0)
+READ_DATA_ACCESS_ERROR = const(1)
+READ_DATA_BLOCK_RESULT = const(2)
+READ_BLOCK_NUMBER = const(3)
+
+# WriteResponse CHOICE
+WRITE_SUCCESS = const(0)
+WRITE_DATA_ACCESS_ERROR = const(1)
+WRITE_BLOCK_NUMBER = const(2)
+
+
+def decode_variable_access(buf, pos, end):
+    choice, pos = decode_u8(buf, pos, end)
+    if choice == VARIABLE_NAME:
+        sn, pos = decode_u16(buf, pos, end)
+        return (choice, sn), pos
+    if choice == PARAMETERIZED_ACCESS:
+        sn, pos = decode_u16(buf, pos, end)
+        selector, pos = decode_u8(buf, pos, end)
+        param, pos = decode_data(buf, pos, end)
+        return (choice, sn, selector, param), pos
+    if choice == BLOCK_NUMBER_ACCESS:
+        n, pos = decode_u16(buf, pos, end)
+        return (choice, n), pos
+    if choice == READ_DATA_BLOCK_ACCESS:
+        last, pos = decode_bool(buf, pos, end)
+        n, pos = decode_u16(buf, pos, end)
+        raw, pos = decode_octet_string(buf, pos, end)
+        return (choice, last, n, raw), pos
+    if choice == WRITE_DATA_BLOCK_ACCESS:
+        last, pos = decode_bool(buf, pos, end)
+        n, pos = decode_u16(buf, pos, end)
+        return (choice, last, n), pos
+    raise DecodeError("unknown Variable-Access-Specification %d" % choice, pos - 1)
+
+
+def encode_variable_access(out, spec):
+    choice = spec[0]
+    if choice == VARIABLE_NAME or choice == BLOCK_NUMBER_ACCESS:
+        _, n = spec
+        out.append(choice)
+        encode_u16(out, n)
+    elif choice == PARAMETERIZED_ACCESS:
+        _, sn, selector, param = spec
+        out.append(choice)
+        encode_u16(out, sn)
+        encode_u8(out, selector)
+        encode_data(out, param)
+    elif choice == READ_DATA_BLOCK_ACCESS:
+        _, last, n, raw = spec
+        out.append(choice)
+        encode_bool(out, last)
+        encode_u16(out, n)
+        encode_octet_string(out, raw)
+    elif choice == WRITE_DATA_BLOCK_ACCESS:
+        _, last, n = spec
+        out.append(choice)
+        encode_bool(out, last)
+        encode_u16(out, n)
+    else:
+        raise ValueError("unknown Variable-Access-Specification %r" % (choice,))
+
+
+def decode_variable_access_list(buf, pos, end):
+    n, pos = decode_count(buf, pos, end)
+    items = []
+    for _ in range(n):
+        v, pos = decode_variable_access(buf, pos, end)
+        items.append(v)
+    return items, pos
+
+
+def encode_variable_access_list(out, items):
+    encode_length(out, len(items))
+    for spec in items:
+        encode_variable_access(out, spec)
+
+
+class ReadRequest(ServiceApdu):
+    TAG = READ_REQUEST
+    FIELDS = ("variable_access_specifications",)
+
+    def _encode_body(self, out):
+        encode_variable_access_list(out, self.variable_access_specifications)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        items, pos = decode_variable_access_list(buf, pos, end)
+        return cls(variable_access_specifications=items), pos
+
+
+class ReadResponse(ServiceApdu):
+    """results: [(READ_DATA, Data) | (READ_DATA_ACCESS_ERROR, code) |
+    (READ_DATA_BLOCK_RESULT, (last_block, block_number, raw_data)) |
+    (READ_BLOCK_NUMBER, block_number)]"""
+
+    TAG = READ_RESPONSE
+    FIELDS = ("results",)
+
+    def _encode_body(self, out):
+        encode_length(out, len(self.results))
+        for choice, v in self.results:
+            if choice == READ_DATA:
+                out.append(choice)
+                encode_data(out, v)
+            elif choice == READ_DATA_ACCESS_ERROR:
+                out.append(choice)
+                encode_u8(out, v)
+            elif choice == READ_DATA_BLOCK_RESULT:
+                last, n, raw = v
+                out.append(choice)
+                encode_bool(out, last)
+                encode_u16(out, n)
+                encode_octet_string(out, raw)
+            elif choice == READ_BLOCK_NUMBER:
+                out.append(choice)
+                encode_u16(out, v)
+            else:
+                raise ValueError("unknown ReadResponse choice %r" % (choice,))
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        count, pos = decode_count(buf, pos, end)
+        results = []
+        for _ in range(count):
+            choice, pos = decode_u8(buf, pos, end)
+            if choice == READ_DATA:
+                v, pos = decode_data(buf, pos, end)
+            elif choice == READ_DATA_ACCESS_ERROR:
+                v, pos = decode_u8(buf, pos, end)
+            elif choice == READ_DATA_BLOCK_RESULT:
+                last, pos = decode_bool(buf, pos, end)
+                n, pos = decode_u16(buf, pos, end)
+                raw, pos = decode_octet_string(buf, pos, end)
+                v = (last, n, raw)
+            elif choice == READ_BLOCK_NUMBER:
+                v, pos = decode_u16(buf, pos, end)
+            else:
+                raise DecodeError("unknown ReadResponse choice %d" % choice, pos - 1)
+            results.append((choice, v))
+        return cls(results=results), pos
+
+
+class WriteRequest(ServiceApdu):
+    """values: [Data], one per specification (a write-data-block-access carries
+    a slice of the value's encoding as an octet-string Data)."""
+
+    TAG = WRITE_REQUEST
+    FIELDS = ("variable_access_specifications", "values")
+
+    def _encode_body(self, out):
+        encode_variable_access_list(out, self.variable_access_specifications)
+        encode_data_list(out, self.values)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        items, pos = decode_variable_access_list(buf, pos, end)
+        values, pos = decode_data_list(buf, pos, end)
+        return cls(variable_access_specifications=items, values=values), pos
+
+
+class UnconfirmedWriteRequest(WriteRequest):
+    TAG = UNCONFIRMED_WRITE_REQUEST
+
+
+class WriteResponse(ServiceApdu):
+    """results: [(WRITE_SUCCESS, None) | (WRITE_DATA_ACCESS_ERROR, code) |
+    (WRITE_BLOCK_NUMBER, block_number)]"""
+
+    TAG = WRITE_RESPONSE
+    FIELDS = ("results",)
+
+    def _encode_body(self, out):
+        encode_length(out, len(self.results))
+        for choice, v in self.results:
+            if choice == WRITE_SUCCESS:
+                if v is not None:
+                    raise ValueError("write success carries no value")
+                out.append(choice)
+            elif choice == WRITE_DATA_ACCESS_ERROR:
+                out.append(choice)
+                encode_u8(out, v)
+            elif choice == WRITE_BLOCK_NUMBER:
+                out.append(choice)
+                encode_u16(out, v)
+            else:
+                raise ValueError("unknown WriteResponse choice %r" % (choice,))
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        count, pos = decode_count(buf, pos, end)
+        results = []
+        for _ in range(count):
+            choice, pos = decode_u8(buf, pos, end)
+            if choice == WRITE_SUCCESS:
+                v = None
+            elif choice == WRITE_DATA_ACCESS_ERROR:
+                v, pos = decode_u8(buf, pos, end)
+            elif choice == WRITE_BLOCK_NUMBER:
+                v, pos = decode_u16(buf, pos, end)
+            else:
+                raise DecodeError("unknown WriteResponse choice %d" % choice, pos - 1)
+            results.append((choice, v))
+        return cls(results=results), pos
+
+
+class InformationReportRequest(ServiceApdu):
+    """current_time: None or its bytes (a 12-byte COSEM date-time)."""
+
+    TAG = INFORMATION_REPORT_REQUEST
+    FIELDS = ("current_time", "variable_access_specifications", "values")
+
+    def _encode_body(self, out):
+        if self.current_time is None:
+            out.append(0)
+        elif len(self.current_time) == 0:
+            raise ValueError("an empty current-time is written as None")
+        else:
+            encode_octet_string(out, self.current_time)
+        encode_variable_access_list(out, self.variable_access_specifications)
+        encode_data_list(out, self.values)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        t, pos = decode_octet_string(buf, pos, end)
+        items, pos = decode_variable_access_list(buf, pos, end)
+        values, pos = decode_data_list(buf, pos, end)
+        return cls(current_time=t or None, variable_access_specifications=items,
+                   values=values), pos
