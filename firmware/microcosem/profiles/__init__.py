@@ -1,0 +1,9 @@
+"""Communication profiles: the layers between a byte stream and whole APDUs.
+
+hdlc        IEC 62056-46 HDLC link (client and server engines), over
+hdlc_frame  the frame codec and crc16 its FCS;
+wrapper     IEC 62056-47 TCP/UDP wrapper.
+
+Each module is imported on its own (`from microcosem.profiles.hdlc import
+HdlcClient`), so a build that only speaks the wrapper ships no HDLC code.
+"""
