@@ -92,8 +92,13 @@ def read_tlv(buf, pos, end, nested=False):
     At the top level a value that runs past `end` may just not have arrived
     yet (IncompleteData); inside a parent (`nested`) it is malformed.
     """
-    tag, p = read_tag(buf, pos, end)
-    n, p = read_length(buf, p, end)
+    try:
+        tag, p = read_tag(buf, pos, end)
+        n, p = read_length(buf, p, end)
+    except IncompleteData as e:
+        if nested:  # the parent is complete, so this is no prefix of anything
+            raise DecodeError(e.message, e.offset)
+        raise
     if n > end - p:
         if nested:
             raise DecodeError("element 0x%X runs past its parent" % tag, pos)

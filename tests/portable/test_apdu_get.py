@@ -1,6 +1,7 @@
 # heapsize: 128k
 """GET service APDUs: the bytes of each, what they mean, round trip, bad input."""
 
+from apdu_check import check
 from checks import raises, unhex
 from microcosem.apdu import decode_apdu
 from microcosem.apdu.common import (
@@ -17,24 +18,6 @@ from microcosem.errors import DecodeError, EncodeError
 CLOCK = unhex("00 00 01 00 00 FF")       # 0.0.1.0.0.255
 LDN = unhex("00 00 2A 00 00 FF")         # 0.0.42.0.0.255 logical device name
 LOAD_PROFILE = unhex("01 00 63 01 00 FF")  # 1.0.99.1.0.255
-
-
-def check(cls, hexstr, apdu):
-    """Decodes to `apdu` (by class and by dispatch), encodes back to the same
-    bytes, and every truncation is a DecodeError."""
-    data = unhex(hexstr)
-    assert cls.from_bytes(data) == apdu, cls.from_bytes(data)
-    got = decode_apdu(data)
-    assert type(got) is cls and got == apdu
-    assert apdu.to_bytes() == data, apdu.to_bytes().hex()
-    for i in range(len(data)):
-        raises(DecodeError, decode_apdu, data[:i])
-        raises(DecodeError, cls.from_bytes, data[:i])
-    raises(DecodeError, decode_apdu, data + b"\x00")
-    # decoding from inside a larger buffer, with `end` short of it
-    big = b"\xAA" + data + b"\xBB"
-    a, pos = cls.decode(memoryview(big), 1, len(big) - 1)
-    assert a == apdu and pos == len(big) - 1
 
 
 def test_invoke_id_and_priority():

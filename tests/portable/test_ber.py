@@ -65,6 +65,12 @@ def test_tlv_bounds():
     # ...inside a parent it is a broken encoding
     e = raises(DecodeError, ber.read_tlv, data, 0, 10, True)
     assert not isinstance(e, IncompleteData)
+    # a tag or length cut short inside a complete parent is no prefix either
+    e = raises(DecodeError, ber.read_tlv, unhex("A1 01 06"), 2, 3, True)
+    assert not isinstance(e, IncompleteData) and e.offset == 3
+    e = raises(DecodeError, ber.read_tlv, unhex("5F"), 0, 1, True)
+    assert not isinstance(e, IncompleteData)
+    raises(IncompleteData, ber.read_tlv, unhex("5F"), 0, 1)
     raises(DecodeError, ber.read_inner, data, 2, 11, ber.OCTET_STRING)  # wrong type
     raises(DecodeError, ber.read_inner, unhex("04 01 00 00"), 0, 4, ber.OCTET_STRING)  # extra byte
 

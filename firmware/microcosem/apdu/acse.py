@@ -191,10 +191,10 @@ def _oid_arcs(value, prefix):
     raise EncodeError("OID must be an int or a tuple of arcs, not %r" % (value,))
 
 
-def _bytes(value, what):
+def _bytes(value, what, text=False):
     if isinstance(value, (bytes, bytearray, memoryview)):
         return value
-    if isinstance(value, str):  # a password typed as text
+    if text and isinstance(value, str):  # a password typed as text
         return value.encode()
     raise EncodeError("%s must be bytes, not %r" % (what, value))
 
@@ -273,7 +273,7 @@ def _encode_element(out, tag, kind, value):
             choice = value[0] | (0xA0 if value[0] > 1 else 0x80)
             ber.write_tlv(out, choice, _bytes(value[1], "authentication value"))
         else:
-            ber.write_tlv(out, 0x80, _bytes(value, "authentication value"))
+            ber.write_tlv(out, 0x80, _bytes(value, "authentication value", True))
     else:  # _DIAGNOSTIC
         if not isinstance(value, tuple) or len(value) != 2 or value[0] not in (1, 2):
             raise EncodeError("result-source-diagnostic must be (1 | 2, int), not %r" % (value,))
@@ -290,7 +290,7 @@ class _AcseApdu(Apdu):
 
     ELEMENTS = ()
 
-    def encode_into(self, out):
+    def _encode(self, out):
         mark = ber.open_tlv(out, self.TAG)
         for tag, name, kind in self.ELEMENTS:
             value = getattr(self, name)
@@ -300,7 +300,7 @@ class _AcseApdu(Apdu):
 
     @classmethod
     def decode(cls, buf, pos=0, end=None):
-        if end is None:
+        if end is None or end > len(buf):
             end = len(buf)
         tag, start, stop = ber.read_tlv(buf, pos, end)
         if tag != cls.TAG:
@@ -329,6 +329,18 @@ class _AcseApdu(Apdu):
             raise DecodeError("user-information holds no %s (tag 0x%02X)"
                               % (cls.__name__, ui[0] if ui else -1), 0)
         return cls.from_bytes(ui)
+
+    def user_apdu(self):
+        """Whatever plain xDLMS APDU user-information holds (InitiateRequest,
+        InitiateResponse, ConfirmedServiceError), None without user-information.
+
+        DecodeError for a ciphered one (glo-/ded-initiate 0x21, 0x28, 0x41, 0x48):
+        the security layer opens those."""
+        ui = self.user_information
+        if ui is None:
+            return None
+        from . import decode_apdu
+        return decode_apdu(ui)
 
 
 def _fields(elements):

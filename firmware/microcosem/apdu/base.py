@@ -2,13 +2,16 @@
 
 An APDU is a plain object whose attributes are listed in FIELDS, in wire
 order.  `encode_into(out)` appends its whole encoding (tag included) to a
-bytearray; the classmethod `decode(buf, pos, end)` reads one whose first byte
-is at `pos` and returns (apdu, next_pos).  Values inside are the forms of
+bytearray, all or nothing (subclasses write `_encode(out)`); the classmethod
+`decode(buf, pos, end)` reads one whose first byte is at `pos` and returns
+(apdu, next_pos).  Values inside are the forms of
 microcosem.axdr (Data tuples), ints, bytes (OBIS codes are 6 bytes) and None
 for an absent OPTIONAL.
 """
 
-from ..errors import DecodeError
+from ..errors import DecodeError, EncodeError
+
+_CONVERTED = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
 
 class Apdu:
@@ -27,6 +30,20 @@ class Apdu:
         return bytes(out)
 
     def encode_into(self, out):
+        """Append the whole APDU to `out`; returns `out`.  All or nothing: a
+        field that cannot be encoded raises EncodeError and leaves `out` as it was."""
+        start = len(out)
+        try:
+            self._encode(out)
+        except EncodeError:
+            out[start:] = b""
+            raise
+        except _CONVERTED as e:  # a field of the wrong shape (a tuple too short, ...)
+            out[start:] = b""
+            raise EncodeError("%s: %s" % (type(self).__name__, e))
+        return out
+
+    def _encode(self, out):
         raise NotImplementedError
 
     @classmethod

@@ -410,9 +410,6 @@ def encode_datablock_sa(out, last_block, block_number, raw_data):
 
 # ---------------------------------------------------------------- the APDU base
 
-_CONVERTED = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
-
-
 class ServiceApdu(Apdu):
     """An xDLMS APDU: TAG, then for the LN service families a CHOICE byte.
 
@@ -423,20 +420,11 @@ class ServiceApdu(Apdu):
 
     CHOICE = None  # the [n] of Get-Request ::= CHOICE {...} and friends
 
-    def encode_into(self, out):
-        start = len(out)
-        try:
-            out.append(self.TAG)
-            if self.CHOICE is not None:
-                out.append(self.CHOICE)
-            self._encode_body(out)
-        except EncodeError:
-            out[start:] = b""
-            raise
-        except _CONVERTED as e:
-            out[start:] = b""
-            raise EncodeError("%s: %s" % (type(self).__name__, e))
-        return out
+    def _encode(self, out):
+        out.append(self.TAG)
+        if self.CHOICE is not None:
+            out.append(self.CHOICE)
+        self._encode_body(out)
 
     @classmethod
     def decode(cls, buf, pos=0, end=None):

@@ -184,7 +184,7 @@ class InitiateRequest(Apdu):
     def responses_allowed(self):
         return self.response_allowed is not False
 
-    def encode_into(self, out):
+    def _encode(self, out):
         _check_uint(self.proposed_dlms_version_number, 8, "proposed-dlms-version-number")
         _check_uint(self.client_max_receive_pdu_size, 16, "client-max-receive-pdu-size")
         out.append(self.TAG)
@@ -210,7 +210,7 @@ class InitiateRequest(Apdu):
 
     @classmethod
     def decode(cls, buf, pos=0, end=None):
-        if end is None:
+        if end is None or end > len(buf):
             end = len(buf)
         pos = _tag(cls, buf, pos, end)
         key = None
@@ -247,7 +247,7 @@ class InitiateResponse(Apdu):
         if self.vaa_name is None:
             self.vaa_name = VAA_NAME_LN
 
-    def encode_into(self, out):
+    def _encode(self, out):
         _check_uint(self.negotiated_dlms_version_number, 8, "negotiated-dlms-version-number")
         _check_uint(self.server_max_receive_pdu_size, 16, "server-max-receive-pdu-size")
         _check_uint(self.vaa_name, 16, "vaa-name")
@@ -262,7 +262,7 @@ class InitiateResponse(Apdu):
 
     @classmethod
     def decode(cls, buf, pos=0, end=None):
-        if end is None:
+        if end is None or end > len(buf):
             end = len(buf)
         pos = _tag(cls, buf, pos, end)
         qos, pos = _decode_qos(buf, pos, end)

@@ -25,7 +25,7 @@ AARE) or to an SN Read/Write, as (service, error_type, error):
 """
 
 from ..compat import const
-from ..errors import DecodeError
+from ..errors import DecodeError, EncodeError
 from .common import ServiceApdu, decode_u8, decode_u32, encode_u8, encode_u32, name_of
 
 EXCEPTION_RESPONSE = const(0xD8)
@@ -49,26 +49,58 @@ SERVICE_ERROR_NAMES = (
 )
 
 
+def _code(table, name, what):
+    """The code a (code, name) table gives `name`; an int passes through if the table has it."""
+    for c, n in table:
+        if n == name or (c == name and type(name) is int):
+            return c
+    raise EncodeError("no %s %r" % (what, name))
+
+
 class ExceptionResponse(ServiceApdu):
-    """invocation_counter is an int when service_error is invocation-counter-error,
-    else None."""
+    """state_error: 1 service-not-allowed, 2 service-unknown;
+    service_error: 1..6 (SERVICE_ERROR_NAMES);
+    invocation_counter: the int the server expects next when service_error is
+    6 invocation-counter-error, else None.
+
+        D8 01 02                 service-not-allowed, service-not-supported
+        D8 01 06 00 00 00 2A     service-not-allowed, invocation-counter-error 42
+
+    ExceptionResponse.named("service-unknown", "pdu-too-long") builds one from
+    the names; `names()` gives them back.
+    """
 
     TAG = EXCEPTION_RESPONSE
     FIELDS = ("state_error", "service_error", "invocation_counter")
+    NAMES = (("state_error", STATE_ERROR_NAMES), ("service_error", SERVICE_ERROR_NAMES))
+
+    @classmethod
+    def named(cls, state_error, service_error, invocation_counter=None):
+        return cls(state_error=_code(STATE_ERROR_NAMES, state_error, "state-error"),
+                   service_error=_code(SERVICE_ERROR_NAMES, service_error, "service-error"),
+                   invocation_counter=invocation_counter)
+
+    def names(self):
+        return (name_of(STATE_ERROR_NAMES, self.state_error),
+                name_of(SERVICE_ERROR_NAMES, self.service_error))
 
     def _encode_body(self, out):
-        encode_u8(out, self.state_error)
-        if not 1 <= self.service_error <= 6:
-            raise ValueError("service-error has no alternative %r" % (self.service_error,))
+        if self.state_error not in (SERVICE_NOT_ALLOWED, SERVICE_UNKNOWN):
+            raise EncodeError("state-error has no value %r" % (self.state_error,))
+        if self.service_error not in (1, 2, 3, 4, 5, 6):
+            raise EncodeError("service-error has no alternative %r" % (self.service_error,))
+        out.append(self.state_error)
         out.append(self.service_error)
         if self.service_error == INVOCATION_COUNTER_ERROR:
             encode_u32(out, self.invocation_counter)
         elif self.invocation_counter is not None:
-            raise ValueError("only invocation-counter-error carries a counter")
+            raise EncodeError("only invocation-counter-error carries a counter")
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
         state, pos = decode_u8(buf, pos, end)
+        if state != SERVICE_NOT_ALLOWED and state != SERVICE_UNKNOWN:
+            raise DecodeError("unknown exception-response state-error %d" % state, pos - 1)
         service, pos = decode_u8(buf, pos, end)
         if not 1 <= service <= 6:
             # a CHOICE alternative we cannot size: the rest would be guesswork
@@ -161,17 +193,50 @@ def service_error_name(error_type, error):
 
 
 class ConfirmedServiceError(ServiceApdu):
-    """service: which confirmed service failed (1 initiateError, 5 read, 6 write...);
-    error_type: the ServiceError alternative (0..10); error: its enumerated value."""
+    """service: which confirmed service failed (CONFIRMED_SERVICE_NAMES: 1
+    initiateError, 5 read, 6 write, ...); error_type: the ServiceError
+    alternative (0..10, SERVICE_ERROR_TYPES); error: its enumerated value, whose
+    name depends on error_type (`names()`, `service_error_name`).
+
+        0E 01 06 01     initiateError, initiate, dlms-version-too-low
+        0E 05 05 02     read, access, object-access-violated
+
+    ConfirmedServiceError.named("initiateError", "initiate", "pdu-size-too-short")
+    builds one from the names.
+    """
 
     TAG = CONFIRMED_SERVICE_ERROR
     FIELDS = ("service", "error_type", "error")
+    NAMES = (("service", CONFIRMED_SERVICE_NAMES),
+             ("error_type", tuple((t, n) for t, n, _ in SERVICE_ERROR_TYPES)))
+
+    @classmethod
+    def named(cls, service, error_type, error):
+        service = _code(CONFIRMED_SERVICE_NAMES, service, "confirmed service")
+        for t, n, values in SERVICE_ERROR_TYPES:
+            if n == error_type or (t == error_type and type(error_type) is int):
+                break
+        else:
+            raise EncodeError("no ServiceError alternative %r" % (error_type,))
+        if type(error) is not int:
+            for i in range(len(values)):
+                if values[i] == error:
+                    error = i
+                    break
+            else:
+                raise EncodeError("%s has no error %r" % (n, error))
+        return cls(service=service, error_type=t, error=error)
+
+    def names(self):
+        """(service, error type, error) names; None where the tables have none."""
+        return (confirmed_service_name(self.service), service_error_type_name(self.error_type),
+                service_error_name(self.error_type, self.error))
 
     def _encode_body(self, out):
-        if not 1 <= self.service <= 19:
-            raise ValueError("ConfirmedServiceError has no alternative %r" % (self.service,))
-        if not 0 <= self.error_type <= 10:
-            raise ValueError("ServiceError has no alternative %r" % (self.error_type,))
+        if type(self.service) is not int or not 1 <= self.service <= 19:
+            raise EncodeError("ConfirmedServiceError has no alternative %r" % (self.service,))
+        if type(self.error_type) is not int or not 0 <= self.error_type <= 10:
+            raise EncodeError("ServiceError has no alternative %r" % (self.error_type,))
         out.append(self.service)
         out.append(self.error_type)
         encode_u8(out, self.error)
