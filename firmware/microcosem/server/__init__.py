@@ -1,0 +1,1 @@
+"""The server engine: `Server(model, configs).handle(apdu, client_sap, now_ms)`."""
