@@ -33,7 +33,7 @@ merely stop early) carrying the offset, and nothing else.
 
 from struct import pack, pack_into, unpack_from
 
-from .compat import const
+from .compat import STEP_SLICES, const
 from .cosemdate import Date, DateTime, Time
 from .errors import DecodeError, EncodeError, IncompleteData
 
@@ -227,6 +227,10 @@ def _decode(buf, pos, end, depth):
         n, pos = decode_length(buf, pos, end)
         if n > end - pos:  # every element takes a byte at least
             raise IncompleteData("%d elements cannot fit in %d bytes" % (n, end - pos), pos)
+        if _rowpack is not None and n >= _rowpack.MIN_ROWS and depth + 2 < MAX_DEPTH:
+            rows = _rowpack.decode_rows(buf, pos, end, n)
+            if rows is not None:
+                return (tag, rows[0]), rows[1]
         # sized once: growing a list by appends reallocates, and fragments a small heap
         items = [None] * n
         depth += 1
@@ -478,6 +482,9 @@ def _encode(out, value, depth):
             raise EncodeError("data nested deeper than %d" % MAX_DEPTH)
         out.append(tag)
         encode_length(out, len(v))
+        if (_rowpack is not None and len(v) >= _rowpack.MIN_ROWS and depth + 2 < MAX_DEPTH
+                and _rowpack.encode_rows(out, v)):
+            return
         depth += 1
         numbers = _NUMBERS
         for item in v:
@@ -610,3 +617,11 @@ def _encode_untagged(out, value, td, depth):
             raise EncodeError("structure of %d where %d are described" % (len(v), len(td[1])))
         for item, sub in zip(v, td[1]):
             _encode_untagged(out, item, sub, depth + 1)
+
+
+# Arrays of uniform rows (profile buffers) in one struct call, where step
+# slices make the column checks cheap; imported last, as it reads _NUMBERS.
+if STEP_SLICES:
+    from . import rowpack as _rowpack
+else:
+    _rowpack = None

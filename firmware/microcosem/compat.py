@@ -51,6 +51,16 @@ except AttributeError:  # CPython, CircuitPython: a monotonic clock that never w
         return a + delta
 
 
+# Step slices (b[::k], ba[i::k] = ...): CPython has them, MicroPython raises
+# NotImplementedError.  Fast paths that need them ask here.
+try:
+    _probe = bytearray(2)
+    _probe[0::2] = b"\x01"
+    STEP_SLICES = bytes(_probe)[0::2] == b"\x01"
+except NotImplementedError:
+    STEP_SLICES = False
+
+
 try:
     from os import urandom as random_bytes  # noqa: F401
 except ImportError:  # CircuitPython
