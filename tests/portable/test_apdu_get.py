@@ -1,4 +1,5 @@
-# heapsize: 128k
+# heapsize: 96k
+# (the 64-bit unix port keeps the A-XDR codec and the GET module code in the heap)
 """GET service APDUs: the bytes of each, what they mean, round trip, bad input."""
 
 from apdu_check import check
