@@ -2,10 +2,11 @@
 
 Every subcommand lives in its own module and registers itself here.  Errors
 a user can cause end as one line on stderr and a non-zero exit, never as a
-traceback.
+traceback: 2 for a command-line mistake, 1 for anything else.
 """
 
 import argparse
+import os
 import sys
 
 from microcosem import __version__
@@ -16,10 +17,17 @@ class UsageError(Exception):
     """A command-line mistake: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the whole usage then exits; one line and a status suit scripts better
+    def error(self, message):
+        raise UsageError("%s: %s (see %s --help)" % (self.prog.split(" ", 1)[-1], message,
+                                                     self.prog))
+
+
 def build_parser():
-    p = argparse.ArgumentParser(prog="microcosem", description="DLMS/COSEM client, server and tools")
+    p = _Parser(prog="microcosem", description="DLMS/COSEM client, server and tools")
     p.add_argument("--version", action="version", version="microcosem " + __version__)
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for mod in _command_modules():
         mod.register(sub)
     return p
@@ -45,15 +53,23 @@ COMMANDS = ("serve", "associate", "list", "get", "set", "action", "profile", "cl
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
     try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as e:  # --help, --version
+            return e.code
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         return args.func(args) or 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader (| head) left: say nothing, and keep Python from
+        # complaining when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except UsageError as e:
         print("microcosem: %s" % e, file=sys.stderr)
         return 2

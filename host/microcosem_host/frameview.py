@@ -1,0 +1,201 @@
+"""HDLC and TCP/UDP wrapper frames as JSON, for `microcosem decode --frame`.
+
+    {"frame": "hdlc", "format": {"type": 3, "segmented": false, "length": 25},
+     "destination": {"server_upper": 1, "server_lower": 17, "size": 2},
+     "source": {"client_sap": 16, "size": 1},
+     "control": {"kind": "I", "byte": "10", "ns": 0, "nr": 0, "pf": true},
+     "hcs": "9C82", "fcs": "8A29",
+     "llc": {"dsap": "E6", "ssap": "E6", "quality": "00"},
+     "apdu": {...}}
+
+HCS and FCS are checked (a mismatch is a DecodeError that says what the frame
+carries and what its bytes give) and shown as their two bytes on the wire,
+low byte first.  Which address is the server's follows from the LLC header
+(E6 E6 command, E6 E7 response), else from the frame kind (SNRM and DISC come
+from the client, UA, DM and FRMR from the server), else from the address
+sizes; when nothing tells, both are shown as plain {"address", "size"}.
+
+An APDU split over I frames (the segmentation bit) is put back together:
+each segment shows its "information" bytes and the last one the whole APDU.
+
+    {"frame": "wrapper", "version": 1, "source_wport": 16, "destination_wport": 1,
+     "length": 13, "apdu": {...}}
+"""
+
+from microcosem.apdu import decode_apdu
+from microcosem.errors import DecodeError, IncompleteData
+from microcosem.profiles import hdlc_frame as hf
+from microcosem.profiles import wrapper
+from microcosem.profiles.crc16 import crc16
+
+from .jsonview import apdu_to_json
+
+# IEC 62056-46 8.4.1 / Green Book 8.4.4: LLC header of every I (and UI) frame
+# that carries the start of an APDU.
+LLC_COMMAND = b"\xE6\xE6\x00"
+LLC_RESPONSE = b"\xE6\xE7\x00"
+
+_FROM_CLIENT_KINDS = (hf.SNRM, hf.DISC)
+_FROM_SERVER_KINDS = (hf.UA, hf.DM, hf.FRMR)
+
+
+def _hex(b):
+    return bytes(b).hex().upper()
+
+
+def _crc_bytes(buf, at):
+    return _hex(buf[at:at + 2])
+
+
+class HdlcView:
+    """Turns bytes holding whole HDLC frames into frame views.
+
+    One view serves a whole capture, so that the segments of an APDU may come
+    on different lines; segments are kept per (destination, source) pair."""
+
+    def __init__(self):
+        self._pending = {}
+
+    def frames(self, buf):
+        """The views of every frame in `buf` (frames back to back, a shared or
+        repeated flag between them allowed), in order."""
+        views = []
+        pos = 0
+        end = len(buf)
+        while pos < end:
+            while pos + 1 < end and buf[pos] == hf.FLAG and buf[pos + 1] == hf.FLAG:
+                pos += 1  # inter-frame fill, or a closing flag then an opening one
+            frame = self._decode_frame(buf, pos, end)
+            views.append(self._view(buf, frame))
+            pos = frame.end + 1
+            if pos < end and buf[pos] != hf.FLAG:
+                pos = frame.end  # one flag closes this frame and opens the next
+            elif pos + 1 == end and buf[pos] == hf.FLAG:
+                break  # a trailing fill flag
+        return views
+
+    @staticmethod
+    def _decode_frame(buf, pos, end):
+        try:
+            return hf.decode_frame(buf, pos, end)
+        except IncompleteData:
+            raise
+        except DecodeError as e:
+            if "mismatch" in e.message and e.offset is not None and e.offset + 2 <= end:
+                # name both values: a bench engineer hunting a CRC bug wants them
+                good = crc16(buf, pos + 1, e.offset)
+                raise DecodeError("%s: the frame carries %s, its bytes give %02X%02X"
+                                  % (e.message, _crc_bytes(buf, e.offset), good & 0xFF,
+                                     good >> 8), e.offset)
+            raise
+
+    def _view(self, buf, f):
+        kind = f.kind
+        info = bytes(buf[f.info_start:f.info_end]) if f.has_info else b""
+        key = (f.dst, f.src)
+        pending = self._pending.get(key)
+        llc = None
+        if (kind in (hf.I, hf.UI) and pending is None
+                and info[:3] in (LLC_COMMAND, LLC_RESPONSE)):
+            llc = info[:3]  # only the first segment of an APDU has one
+        from_client = None
+        if llc is not None:
+            from_client = llc == LLC_COMMAND
+        elif kind in _FROM_CLIENT_KINDS:
+            from_client = True
+        elif kind in _FROM_SERVER_KINDS:
+            from_client = False
+        elif f.dst_size > 1 or f.src_size > 1:
+            from_client = f.dst_size > 1
+        v = {"frame": "hdlc",
+             "format": {"type": 3, "segmented": f.segmented, "length": f.end - f.start - 1}}
+        v["destination"] = _address(f.dst, f.dst_size, from_client)
+        v["source"] = _address(f.src, f.src_size,
+                               None if from_client is None else not from_client)
+        c = {"kind": hf.kind_name(kind), "byte": "%02X" % f.control}
+        if kind == hf.I:
+            c["ns"] = f.ns
+        if kind in (hf.I, hf.RR, hf.RNR, hf.REJ, hf.SREJ):
+            c["nr"] = f.nr
+        c["pf"] = f.pf
+        v["control"] = c
+        if f.has_info:
+            v["hcs"] = _crc_bytes(buf, f.info_start - 2)
+        v["fcs"] = _crc_bytes(buf, f.end - 2)
+        if not f.has_info:
+            return v
+        if kind in (hf.SNRM, hf.UA):
+            try:
+                p = hf.decode_parameters(info)
+            except DecodeError:
+                v["information"] = _hex(info)
+            else:
+                v["parameters"] = {"max_info_field_length_transmit": p[0],
+                                   "max_info_field_length_receive": p[1],
+                                   "window_size_transmit": p[2], "window_size_receive": p[3]}
+            return v
+        if kind not in (hf.I, hf.UI):
+            v["information"] = _hex(info)
+            return v
+        start = f.info_start
+        if llc is not None:
+            v["llc"] = {"dsap": "E6", "ssap": "%02X" % llc[1], "quality": "00"}
+            start += 3
+        if f.segmented:
+            if pending is None:
+                pending = self._pending[key] = [bytearray(), 0]
+            pending[0] += buf[start:f.info_end]
+            pending[1] += 1
+            v["information"] = _hex(buf[start:f.info_end])
+            v["segment"] = pending[1]
+            return v
+        if pending is not None:
+            del self._pending[key]
+            whole = pending[0] + buf[start:f.info_end]
+            v["information"] = _hex(buf[start:f.info_end])
+            v["segment"] = pending[1] + 1
+            try:
+                v["apdu"] = apdu_to_json(decode_apdu(whole))
+            except DecodeError as e:
+                raise DecodeError("APDU of %d segments: %s" % (pending[1] + 1, e.message),
+                                  e.offset)
+            return v
+        v["apdu"] = apdu_to_json(decode_apdu(buf, start, f.info_end))
+        return v
+
+
+def _address(value, size, is_server):
+    if is_server is None:
+        return {"address": value, "size": size}
+    if not is_server:
+        return {"client_sap": value, "size": size}
+    upper, lower = hf.split_server_address(value, size)
+    return {"server_upper": upper, "server_lower": lower, "size": size}
+
+
+def wrapper_frames(buf):
+    """The views of every wrapper frame in `buf` (frames back to back)."""
+    views = []
+    pos = 0
+    end = len(buf)
+    while pos < end:
+        version = (buf[pos] << 8) | buf[pos + 1] if pos + 1 < end else None
+        source, destination, length = wrapper.decode_header(buf, pos, end)
+        stop = pos + wrapper.HEADER_SIZE + length
+        if stop > end:
+            raise IncompleteData("wrapper frame of %d APDU bytes, %d present"
+                                 % (length, end - pos - wrapper.HEADER_SIZE), pos + 6)
+        views.append({"frame": "wrapper", "version": version, "source_wport": source,
+                      "destination_wport": destination, "length": length,
+                      "apdu": apdu_to_json(decode_apdu(buf, pos + wrapper.HEADER_SIZE, stop))})
+        pos = stop
+    return views
+
+
+def detect(buf):
+    """'hdlc', 'wrapper' or None (a bare APDU), from the first bytes."""
+    if buf[:1] == b"\x7E":
+        return "hdlc"
+    if buf[:2] == b"\x00\x01":
+        return "wrapper"
+    return None
