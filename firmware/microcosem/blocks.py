@@ -10,6 +10,18 @@ from .axdr import EncodedData, encode_data
 from .errors import DecodeError
 
 
+def block_room(max_pdu, header):
+    """The most raw-data bytes a block APDU may carry: `header` bytes come
+    before the octet-string length, which takes 1, 2 or 3 bytes itself."""
+    room = max_pdu - header
+    n = room - 1
+    if n > 0x7F:
+        n = room - 2
+        if n > 0xFF:
+            n = room - 3
+    return n
+
+
 class BlockSource:
     """The encoding of one value (a Data tuple, an EncodedData, or bytes), served
     in blocks of at most `size` bytes; block numbers start at 1."""

@@ -70,7 +70,7 @@ from ..apdu.initiate import (
     InitiateRequest, InitiateResponse,
 )
 from ..axdr import EncodedData, decode_data, encode_data, encode_length
-from ..blocks import BlockSink, BlockSource
+from ..blocks import BlockSink, BlockSource, block_room
 from ..compat import const
 from ..errors import AccessError, DecodeError, DlmsError, ServiceError
 from .association import ASSOCIATED, ASSOCIATION_PENDING, NON_ASSOCIATED, AssociationContext
@@ -120,18 +120,6 @@ _LAST_CHOICE = b"\x03\x05\x00\x06"  # of Get- (C0), Set- (C1), Action-Request (C
 
 def exception_response(state_error, service_error):
     return bytes((0xD8, state_error, service_error))
-
-
-def _block_room(max_pdu, header):
-    """The largest raw-data that fits in a block APDU of `header` bytes plus the
-    octet-string length in front of the data."""
-    room = max_pdu - header
-    n = room - 1
-    if n > 0x7F:
-        n = room - 2
-        if n > 0xFF:
-            n = room - 3
-    return n
 
 
 def _code(result):
@@ -323,6 +311,7 @@ class Server:
         elif mechanism == MECHANISM_LOW and not _same(aarq.calling_authentication_value, cfg.secret):
             diagnostic = USER_AUTHENTICATION_FAILURE
         ctx.client_system_title = aarq.calling_ap_title
+        ctx.ctos = aarq.calling_authentication_value
         # xDLMS part: the InitiateRequest in user-information
         initiate, error = self._initiate(ctx, aarq)
         if initiate is not None and not initiate.responses_allowed:
@@ -545,7 +534,7 @@ class Server:
         else:
             head = 6  # 0C 01 02 last block-number(2)
         try:
-            data, last = src.next_block(_block_room(ctx.max_pdu, head))
+            data, last = src.next_block(block_room(ctx.max_pdu, head))
         except Exception as e:
             self.last_error = e
             ctx._out = None
