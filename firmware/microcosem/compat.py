@@ -51,6 +51,17 @@ except AttributeError:  # CPython, CircuitPython: a monotonic clock that never w
         return a + delta
 
 
+# UTC seconds since 1970 on every port: MicroPython's embedded ports count
+# from 2000 (time.gmtime(0) is 2000-01-01), the unix port and CPython from 1970.
+import time as _t
+
+_EPOCH_OFFSET = 946684800 if _t.gmtime(0)[0] == 2000 else 0
+
+
+def unix_time():
+    return _t.time() + _EPOCH_OFFSET
+
+
 # Step slices (b[::k], ba[i::k] = ...): CPython has them, MicroPython raises
 # NotImplementedError.  Fast paths that need them ask here.
 try:

@@ -31,3 +31,12 @@ def test_random_bytes():
 
 def test_const_is_identity():
     assert compat.const(7) == 7
+
+
+def test_unix_time_counts_from_1970():
+    import time
+    from microcosem.compat import unix_time
+    # after 2026-01-01 and before 2100 on every port, whatever its own epoch
+    t = unix_time()
+    assert 1767225600 < t < 4102444800, t
+    assert abs((time.time() - t) % 946684800) < 5 or abs(time.time() - t) < 5
