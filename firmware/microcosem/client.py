@@ -37,10 +37,11 @@ from .compat import const
 from .errors import AccessError, AssociationError, DecodeError, ServiceError
 
 # conformance a client proposes unless told otherwise (Green Book: LN and SN sets)
-LN_PROPOSED = const(0x00FE1F)   # block transfer all ways, attribute0 get/set, priority,
-                                # multiple references, info report, data notification,
-                                # get, set, selective access, event notification, action
-SN_PROPOSED = const(0x1C0320)   # read, write, unconfirmed write, multiple refs, info report,
+LN_PROPOSED = const(0x00FE9F)   # attribute0 with set and get, priority, block transfer
+                                # all ways, multiple references, data notification, get,
+                                # set, selective access, event notification, action
+SN_PROPOSED = const(0x1C1B20)   # read, write, unconfirmed write, block transfer with
+                                # read and write, multiple references, information report,
                                 # parameterized access
 
 _IDLE = const(0)
