@@ -17,18 +17,22 @@ sizes; when nothing tells, both are shown as plain {"address", "size"}.
 
 An APDU split over I frames (the segmentation bit) is put back together:
 each segment shows its "information" bytes and the last one the whole APDU.
+An APDU this build cannot read (a ciphered one, say) leaves its bytes in
+"information" and the reason in "apdu_error"; the frame is still shown.
+SNRM and UA show their parameters and, for `encode`, their exact bytes.
 
     {"frame": "wrapper", "version": 1, "source_wport": 16, "destination_wport": 1,
      "length": 13, "apdu": {...}}
 """
 
 from microcosem.apdu import decode_apdu
-from microcosem.errors import DecodeError, IncompleteData
+from microcosem.errors import DecodeError, DlmsError, IncompleteData
 from microcosem.profiles import hdlc_frame as hf
 from microcosem.profiles import wrapper
 from microcosem.profiles.crc16 import crc16
 
-from .jsonview import apdu_to_json
+from .jsonview import (_bool, _err, _hex, _int, _object, _str, apdu_from_json,
+                       apdu_to_json)
 
 # IEC 62056-46 8.4.1 / Green Book 8.4.4: LLC header of every I (and UI) frame
 # that carries the start of an APDU.
@@ -39,12 +43,12 @@ _FROM_CLIENT_KINDS = (hf.SNRM, hf.DISC)
 _FROM_SERVER_KINDS = (hf.UA, hf.DM, hf.FRMR)
 
 
-def _hex(b):
+def _tohex(b):
     return bytes(b).hex().upper()
 
 
 def _crc_bytes(buf, at):
-    return _hex(buf[at:at + 2])
+    return _tohex(buf[at:at + 2])
 
 
 class HdlcView:
@@ -125,42 +129,44 @@ class HdlcView:
         if not f.has_info:
             return v
         if kind in (hf.SNRM, hf.UA):
+            v["information"] = _tohex(info)  # the parameters' exact bytes, for encode
             try:
                 p = hf.decode_parameters(info)
             except DecodeError:
-                v["information"] = _hex(info)
+                pass
             else:
                 v["parameters"] = {"max_info_field_length_transmit": p[0],
                                    "max_info_field_length_receive": p[1],
                                    "window_size_transmit": p[2], "window_size_receive": p[3]}
             return v
         if kind not in (hf.I, hf.UI):
-            v["information"] = _hex(info)
+            v["information"] = _tohex(info)
             return v
-        start = f.info_start
+        payload = info
         if llc is not None:
             v["llc"] = {"dsap": "E6", "ssap": "%02X" % llc[1], "quality": "00"}
-            start += 3
+            payload = info[3:]
         if f.segmented:
             if pending is None:
                 pending = self._pending[key] = [bytearray(), 0]
-            pending[0] += buf[start:f.info_end]
+            pending[0] += payload
             pending[1] += 1
-            v["information"] = _hex(buf[start:f.info_end])
+            v["information"] = _tohex(payload)
             v["segment"] = pending[1]
             return v
         if pending is not None:
             del self._pending[key]
-            whole = pending[0] + buf[start:f.info_end]
-            v["information"] = _hex(buf[start:f.info_end])
+            v["information"] = _tohex(payload)
             v["segment"] = pending[1] + 1
-            try:
-                v["apdu"] = apdu_to_json(decode_apdu(whole))
-            except DecodeError as e:
-                raise DecodeError("APDU of %d segments: %s" % (pending[1] + 1, e.message),
-                                  e.offset)
-            return v
-        v["apdu"] = apdu_to_json(decode_apdu(buf, start, f.info_end))
+            payload = bytes(pending[0] + payload)
+        try:
+            v["apdu"] = apdu_to_json(decode_apdu(payload))
+        except DecodeError as e:
+            # A frame is worth seeing even when its APDU is not one this build
+            # reads (a ciphered glo-get-request, say): the bytes and why.
+            if "information" not in v:
+                v["information"] = _tohex(payload)
+            v["apdu_error"] = str(e)
         return v
 
 
@@ -185,11 +191,128 @@ def wrapper_frames(buf):
         if stop > end:
             raise IncompleteData("wrapper frame of %d APDU bytes, %d present"
                                  % (length, end - pos - wrapper.HEADER_SIZE), pos + 6)
-        views.append({"frame": "wrapper", "version": version, "source_wport": source,
-                      "destination_wport": destination, "length": length,
-                      "apdu": apdu_to_json(decode_apdu(buf, pos + wrapper.HEADER_SIZE, stop))})
+        v = {"frame": "wrapper", "version": version, "source_wport": source,
+             "destination_wport": destination, "length": length}
+        payload = bytes(buf[pos + wrapper.HEADER_SIZE:stop])
+        try:
+            v["apdu"] = apdu_to_json(decode_apdu(payload))
+        except DecodeError as e:
+            v["information"] = _tohex(payload)
+            v["apdu_error"] = str(e)
+        views.append(v)
         pos = stop
     return views
+
+
+# ------------------------------------------------------------------ back to bytes
+# `microcosem encode` takes a frame view too.  length, hcs and fcs are worked
+# out again (an edited APDU changes them); everything else is taken as shown.
+
+_KINDS = {hf.kind_name(k): k for k in (hf.I, hf.RR, hf.RNR, hf.REJ, hf.SREJ, hf.SNRM, hf.DISC,
+                                       hf.UA, hf.DM, hf.FRMR, hf.UI)}
+_HDLC_KEYS = ("frame", "format", "destination", "source", "control", "hcs", "fcs", "llc",
+              "information", "parameters", "segment", "apdu", "apdu_error")
+_WRAPPER_KEYS = ("frame", "version", "source_wport", "destination_wport", "length",
+                 "information", "apdu", "apdu_error")
+
+
+def frame_from_json(j, path=""):
+    """The bytes of a frame view (a dict whose "frame" is "hdlc" or "wrapper")."""
+    kind = j.get("frame")
+    path = (path + "." if path else "") + "frame"
+    if kind == "wrapper":
+        _object(j, path, ("frame", "source_wport", "destination_wport"), _WRAPPER_KEYS)
+        if j.get("version", 1) != 1:
+            raise _err(path + ".version", "the wrapper has version 1 only")
+        return wrapper.wrap(_int(j["source_wport"], path + ".source_wport", 0, 0xFFFF),
+                            _int(j["destination_wport"], path + ".destination_wport", 0, 0xFFFF),
+                            _payload(j, path))
+    if kind != "hdlc":
+        raise _err(path, "%r is neither hdlc nor wrapper" % (kind,))
+    _object(j, path, ("frame", "destination", "source", "control"), _HDLC_KEYS)
+    fmt = _object(j.get("format", {}), path + ".format", (), ("type", "segmented", "length"))
+    segmented = _bool(fmt.get("segmented", False), path + ".format.segmented")
+    control = _control(j["control"], path + ".control")
+    dst = _address_bytes(j["destination"], path + ".destination")
+    src = _address_bytes(j["source"], path + ".source")
+    info = None
+    if "information" in j or "apdu" in j or "llc" in j:
+        info = bytearray()
+        if j.get("llc") is not None:
+            llc = _object(j["llc"], path + ".llc", ("ssap",), ("dsap", "quality"))
+            ssap = _str(llc["ssap"], path + ".llc.ssap").upper()
+            if ssap not in ("E6", "E7"):
+                raise _err(path + ".llc.ssap", "E6 (command) or E7 (response)")
+            info += LLC_COMMAND if ssap == "E6" else LLC_RESPONSE
+        info += _payload(j, path)
+    elif "parameters" in j:
+        p = _object(j["parameters"], path + ".parameters", _PARAMETERS)
+        info = hf.encode_parameters(bytearray(), *(
+            _int(p[k], path + ".parameters." + k, 0, 0xFFFFFFFF) for k in _PARAMETERS))
+    out = bytearray()
+    try:
+        hf.encode_frame(out, control, dst, src, info, segmented=segmented)
+    except DlmsError as e:
+        raise _err(path, str(e))
+    return bytes(out)
+
+
+_PARAMETERS = ("max_info_field_length_transmit", "max_info_field_length_receive",
+               "window_size_transmit", "window_size_receive")
+
+
+def _payload(j, path):
+    # a segment, or an APDU the view could not read, has only its bytes
+    if j.get("information") is not None:
+        return _hex(j["information"], path + ".information")
+    if j.get("apdu") is not None:
+        return apdu_from_json(j["apdu"], path + ".apdu").to_bytes()
+    return b""
+
+
+def _control(j, path):
+    _object(j, path, ("kind",), ("byte", "ns", "nr", "pf"))
+    if "byte" in j:
+        b = _hex(j["byte"], path + ".byte")
+        if len(b) != 1:
+            raise _err(path + ".byte", "one byte")
+        return b[0]
+    name = _str(j["kind"], path + ".kind")
+    if name not in _KINDS:
+        raise _err(path + ".kind", "%r is none of %s" % (name, ", ".join(_KINDS)))
+    k = _KINDS[name]
+    c = k | (hf.PF if _bool(j.get("pf", False), path + ".pf") else 0)
+    if k == hf.I:
+        c |= _int(j.get("ns", 0), path + ".ns", 0, 7) << 1
+    if k in (hf.I, hf.RR, hf.RNR, hf.REJ, hf.SREJ):
+        c |= _int(j.get("nr", 0), path + ".nr", 0, 7) << 5
+    return c
+
+
+def _address_bytes(j, path):
+    if isinstance(j, dict) and "client_sap" in j:
+        _object(j, path, ("client_sap",), ("size",))
+        value, size = _int(j["client_sap"], path + ".client_sap", 0, 0x7F), j.get("size", 1)
+    elif isinstance(j, dict) and "server_upper" in j:
+        _object(j, path, ("server_upper",), ("server_lower", "size"))
+        upper = _int(j["server_upper"], path + ".server_upper", 0, 0x3FFF)
+        lower = j.get("server_lower")
+        size = j.get("size")
+        if size is not None:
+            _int(size, path + ".size", 1, 4)
+        try:
+            if lower is None:
+                return hf.server_address(upper, None, size)
+            return hf.server_address(upper, _int(lower, path + ".server_lower", 0, 0x3FFF), size)
+        except DlmsError as e:
+            raise _err(path, str(e))
+    else:
+        _object(j, path, ("address", "size"))
+        value, size = _int(j["address"], path + ".address", 0, 0x0FFFFFFF), j["size"]
+    try:
+        return hf.encode_address(value, _int(size, path + ".size", 1, 4))
+    except DlmsError as e:
+        raise _err(path, str(e))
 
 
 def detect(buf):

@@ -88,7 +88,7 @@ def run(args):
         try:
             views = _views(buf, args.frame, hdlc)
         except IncompleteData as e:
-            raise DecodeError("%s%s ends early: %s" % (where, "frames" if args.frame else "APDU", e))
+            raise DecodeError("%s%s ends early: %s" % (where, "frame" if args.frame else "APDU", e))
         except DecodeError as e:
             raise DecodeError(where + str(e))
         for v in views:

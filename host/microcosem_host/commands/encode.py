@@ -3,19 +3,21 @@
     microcosem decode C001C1000800000100 00FF0200 | microcosem encode
 
 stdin (or the JSON argument) holds one or more JSON values, each an APDU
-object or a list of them.
+object or a list of them.  A frame view of `decode --frame` gives the whole
+frame back, its length, HCS and FCS worked out anew.
 """
 
 import json
 import sys
 
 from ..cli import UsageError
+from ..frameview import frame_from_json
 from ..jsonview import apdu_from_json
 
 
 def register(sub):
     p = sub.add_parser(
-        "encode", help="print the hex of APDUs given as JSON",
+        "encode", help="print the hex of APDUs (or frames) given as JSON",
         description="Read APDUs as JSON (the form `microcosem decode` prints: one object, "
                     "a list, or several values one after another) and print each one's "
                     "bytes in hex, one APDU a line.")
@@ -58,8 +60,12 @@ def run(args):
     many = len(apdus) > 1
     lines = []
     for i, j in enumerate(apdus):
-        apdu = apdu_from_json(j, "[%d]" % i if many else "")
-        h = apdu.to_bytes().hex().upper()
+        path = "[%d]" % i if many else ""
+        if isinstance(j, dict) and "frame" in j:
+            b = frame_from_json(j, path)
+        else:
+            b = apdu_from_json(j, path).to_bytes()
+        h = b.hex().upper()
         if args.spaces:
             h = " ".join(h[k:k + 2] for k in range(0, len(h), 2))
         lines.append(h)

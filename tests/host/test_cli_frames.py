@@ -1,0 +1,181 @@
+"""`microcosem decode --frame`: HDLC and wrapper frames shown field by field, and
+`encode` taking the views back to the same bytes."""
+
+import json
+import os
+import sys
+
+from microcosem.apdu.get import GetResponseNormal
+from microcosem.profiles import hdlc_frame as hf
+from microcosem.profiles import wrapper
+
+sys.path.insert(0, os.path.dirname(__file__))
+from cli_samples import EVERY_TYPE  # noqa: E402
+from test_cli import decode_ok, encode_ok, fails  # noqa: E402
+
+GET = bytes.fromhex("C001C100080000010000FF0200")
+SERVER = hf.server_address(1, 17)      # logical device 1, physical 17: 02 23
+CLIENT = hf.client_address(16)         # public client: 21
+
+
+def frame(control, dst, src, info=None, segmented=False):
+    out = bytearray()
+    hf.encode_frame(out, control, dst, src, info, segmented=segmented)
+    return out.hex().upper()
+
+
+def views(*argv, stdin=""):
+    return [json.loads(line) for line in decode_ok(*argv, stdin=stdin).splitlines()]
+
+
+def round_trips(lines, mode="auto"):
+    """decode --frame then encode gives the bytes back (one frame a line)."""
+    text = "\n".join(lines) + "\n"
+    out = decode_ok("--frame", mode, "-", stdin=text)
+    assert encode_ok(out).replace("\n", "") == "".join(lines).replace(" ", "")
+
+
+def test_snrm_from_the_green_book():
+    # client 16 asks server 1 (one-byte address) for a connection, poll bit set
+    v, = views("--frame", "hdlc", "7E A0 07 03 21 93 0F 01 7E")
+    assert v == {"frame": "hdlc", "format": {"type": 3, "segmented": False, "length": 7},
+                 "destination": {"server_upper": 1, "server_lower": None, "size": 1},
+                 "source": {"client_sap": 16, "size": 1},
+                 "control": {"kind": "SNRM", "byte": "93", "pf": True}, "fcs": "0F01"}
+    round_trips(["7EA0070321930F017E"], "hdlc")
+
+
+def test_i_frame_with_get_request():
+    line = frame(0x32 | hf.PF, SERVER, CLIENT, b"\xE6\xE6\x00" + GET)
+    v, = views("--frame", "auto", line)
+    assert v["destination"] == {"server_upper": 1, "server_lower": 17, "size": 2}
+    assert v["source"] == {"client_sap": 16, "size": 1}
+    assert v["control"] == {"kind": "I", "byte": "32", "ns": 1, "nr": 1, "pf": True}
+    assert v["hcs"] == line[14:18] and v["fcs"] == line[-6:-2]
+    assert v["llc"] == {"dsap": "E6", "ssap": "E6", "quality": "00"}
+    assert v["apdu"]["apdu"] == "GetRequestNormal"
+    assert v["apdu"]["attribute_descriptor"]["instance_id"] == "0.0.1.0.0.255"
+    assert "information" not in v
+    round_trips([line])
+
+
+def test_response_direction_from_llc_and_kind():
+    resp = GetResponseNormal(invoke_id_and_priority=0xC1, result=(17, 5)).to_bytes()
+    i_resp = frame(0x30 | hf.PF, CLIENT, SERVER, b"\xE6\xE7\x00" + resp)
+    params = hf.encode_parameters(bytearray(), 128, 128, 1, 1)
+    ua = frame(hf.UA | hf.PF, CLIENT, SERVER, params)
+    rr = frame(hf.RR | hf.PF | (3 << 5), SERVER, CLIENT)
+    disc = frame(hf.DISC | hf.PF, hf.server_address(1), CLIENT)
+    a, b, c, d = views("--frame", "hdlc", "-", stdin="\n".join([i_resp, ua, rr, disc]))
+    assert a["source"] == {"server_upper": 1, "server_lower": 17, "size": 2}
+    assert a["destination"] == {"client_sap": 16, "size": 1}
+    assert a["llc"]["ssap"] == "E7" and a["apdu"]["result"] == {"data": {"unsigned": 5}}
+    assert b["control"] == {"kind": "UA", "byte": "73", "pf": True}
+    assert b["source"]["server_lower"] == 17
+    assert b["parameters"] == {"max_info_field_length_transmit": 128,
+                               "max_info_field_length_receive": 128,
+                               "window_size_transmit": 1, "window_size_receive": 1}
+    assert c["control"] == {"kind": "RR", "byte": "71", "nr": 3, "pf": True}
+    assert c["destination"]["server_upper"] == 1  # the two-byte address is the server's
+    assert d["control"]["kind"] == "DISC" and d["destination"]["server_lower"] is None
+    round_trips([i_resp, ua, rr, disc])
+
+
+def test_direction_unknown_shows_plain_addresses():
+    v, = views("--frame", "hdlc", frame(hf.RR, hf.server_address(1), CLIENT))
+    assert v["destination"] == {"address": 1, "size": 1}
+    assert v["source"] == {"address": 16, "size": 1}
+
+
+def test_segmented_apdu_over_three_frames_on_three_lines():
+    apdu = GetResponseNormal(invoke_id_and_priority=0xC1, result=EVERY_TYPE).to_bytes()
+    a, b = 60, 130
+    lines = [frame(0x10, CLIENT, SERVER, b"\xE6\xE7\x00" + apdu[:a], segmented=True),
+             frame(hf.RR | hf.PF | (1 << 5), SERVER, CLIENT),  # the client asks for more
+             frame(0x12, CLIENT, SERVER, apdu[a:b], segmented=True),
+             frame(0x14, CLIENT, SERVER, apdu[b:])]
+    v1, rr, v2, v3 = views("--frame", "hdlc", "-", stdin="\n".join(lines))
+    assert v1["format"]["segmented"] and v1["segment"] == 1 and "apdu" not in v1
+    assert v1["llc"]["ssap"] == "E7" and v1["information"] == apdu[:a].hex().upper()
+    assert rr["control"]["kind"] == "RR"
+    assert v2["segment"] == 2 and "llc" not in v2
+    assert not v3["format"]["segmented"] and v3["segment"] == 3
+    assert v3["information"] == apdu[b:].hex().upper()
+    assert v3["apdu"]["apdu"] == "GetResponseNormal"
+    assert encode_ok(json.dumps(v3["apdu"])) == apdu.hex().upper() + "\n"
+    round_trips(lines, "hdlc")
+
+
+def test_several_frames_on_one_line():
+    f1 = frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + GET)
+    f2 = frame(hf.RR | (1 << 5), SERVER, CLIENT)
+    # separate flags, inter-frame fill, and one flag shared by two frames
+    for line in (f1 + f2, f1 + "7E7E" + f2, f1 + f2[2:], "7E" + f1 + f2 + "7E"):
+        got = views("--frame", "hdlc", line)
+        assert [v["control"]["kind"] for v in got] == ["I", "RR"], line
+
+
+def test_ciphered_apdu_leaves_its_bytes():
+    glo_get = bytes.fromhex("C81E30000000011122334455")  # not an APDU this codec reads
+    v, = views("--frame", "hdlc", frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + glo_get))
+    assert v["information"] == glo_get.hex().upper()
+    assert v["apdu_error"] == "unknown APDU tag 0xC8 at offset 0"
+    round_trips([frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + glo_get)])
+
+
+def test_frame_errors():
+    good = frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + GET)
+    bad_fcs = good[:-6] + "0000" + "7E"
+    err = fails(["decode", "--frame", "hdlc", bad_fcs])
+    assert err == ("microcosem: error: HDLC FCS mismatch: the frame carries 0000, its bytes "
+                   "give %s at offset 25\n" % good[-6:-2])
+    bad_hcs = good[:14] + "0000" + good[18:]
+    assert "HDLC HCS mismatch: the frame carries 0000, its bytes give %s at offset 7" % (
+        good[14:18]) in fails(["decode", "--frame", "hdlc", bad_hcs])
+    err = fails(["decode", "--frame", "hdlc", good[:-8]])
+    assert err.startswith("microcosem: error: frame ends early: HDLC frame of 26 bytes incomplete")
+    assert "HDLC opening flag expected at offset 0" in fails(["decode", "--frame", "hdlc", "A0A0A0A0"])
+    err = fails(["decode", "--frame", "hdlc", "-"], stdin=good + "\n" + good + "00\n")
+    assert err.startswith("microcosem: error: line 2: ")
+
+
+def test_wrapper_frames():
+    w = wrapper.wrap(0x10, 0x01, GET).hex().upper()
+    v, = views("--frame", "wrapper", w)
+    assert v == {"frame": "wrapper", "version": 1, "source_wport": 16, "destination_wport": 1,
+                 "length": len(GET), "apdu": json.loads(decode_ok(GET.hex()))}
+    two = views("--frame", "auto", w + w)
+    assert len(two) == 2
+    err = fails(["decode", "--frame", "wrapper", w[:-2]])
+    assert err.startswith("microcosem: error: frame ends early: wrapper frame of 13 APDU bytes")
+    assert "wrapper version 0x0002" in fails(["decode", "--frame", "wrapper", "0002" + w[4:]])
+    round_trips([w, w + w], "wrapper")
+
+
+def test_auto_tells_frames_from_apdus():
+    lines = [wrapper.wrap(1, 0x10, GET).hex(), frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + GET),
+             GET.hex()]
+    a, b, c = views("--frame", "auto", "-", stdin="\n".join(lines))
+    assert a["frame"] == "wrapper" and b["frame"] == "hdlc" and c["apdu"] == "GetRequestNormal"
+    assert a["apdu"] == b["apdu"] == c
+    round_trips([x.upper() for x in lines])
+
+
+def test_encode_hand_written_frames():
+    # kinds and sequence numbers instead of the control byte, addresses by their parts
+    j = {"frame": "hdlc", "destination": {"server_upper": 1, "server_lower": 17},
+         "source": {"client_sap": 16}, "control": {"kind": "I", "ns": 1, "nr": 1, "pf": True},
+         "llc": {"ssap": "E6"}, "apdu": json.loads(decode_ok(GET.hex()))}
+    assert encode_ok(json.dumps(j)) == frame(0x32, SERVER, CLIENT, b"\xE6\xE6\x00" + GET) + "\n"
+    j = {"frame": "hdlc", "destination": {"server_upper": 1}, "source": {"client_sap": 16},
+         "control": {"kind": "SNRM", "pf": True}}
+    assert encode_ok(json.dumps(j)) == "7EA0070321930F017E\n"
+    j = {"frame": "wrapper", "source_wport": 16, "destination_wport": 1,
+         "apdu": json.loads(decode_ok(GET.hex()))}
+    assert encode_ok(json.dumps(j)) == wrapper.wrap(16, 1, GET).hex().upper() + "\n"
+    err = fails(["encode"], stdin=json.dumps(dict(j, frame="mbus")))
+    assert "frame: 'mbus' is neither hdlc nor wrapper" in err
+    err = fails(["encode"], stdin=json.dumps(
+        {"frame": "hdlc", "destination": {"server_upper": 1}, "source": {"client_sap": 16},
+         "control": {"kind": "XID"}}))
+    assert "frame.control.kind: 'XID' is none of I, RR" in err
