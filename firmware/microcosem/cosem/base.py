@@ -157,6 +157,7 @@ class CosemObject:
     READ_ONLY = 0          # bit i set: attribute i refuses set (computed values)
     WRITE_ONLY = 0         # bit i set: attribute i refuses get (secrets)
     SELECTIVE = 0          # bit i set: attribute i takes selective access
+    SELECTORS = ()         # the access selectors it takes (object_list access_selectors)
     short_name = None
 
     def __init__(self, logical_name, short_name=None, **values):

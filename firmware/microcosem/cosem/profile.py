@@ -27,7 +27,7 @@ from ..axdr import (ARRAY, DATE_TIME, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_
 from ..cosemdate import DateTime
 from ..errors import AccessError, DlmsError
 from ..storage import MemoryRing
-from .base import (OBJECT_UNAVAILABLE, OTHER_REASON, TYPE_UNMATCHED, CosemObject, check,
+from .base import (ANY, OBJECT_UNAVAILABLE, OTHER_REASON, TYPE_UNMATCHED, CosemObject, check,
                    conforms, param_int)
 
 FIFO = 1
@@ -61,10 +61,11 @@ class ProfileGeneric(CosemObject):
     SN_METHOD_OFFSET = 0x58
     ATTRS = ("buffer", "capture_objects", "capture_period", "sort_method", "sort_object",
              "entries_in_use", "profile_entries")
-    TYPES = (-1, (ARRAY, CAPTURE_OBJECT_TD), DOUBLE_LONG_UNSIGNED, ENUM, CAPTURE_OBJECT_TD,
+    TYPES = (ANY, (ARRAY, CAPTURE_OBJECT_TD), DOUBLE_LONG_UNSIGNED, ENUM, CAPTURE_OBJECT_TD,
              DOUBLE_LONG_UNSIGNED, DOUBLE_LONG_UNSIGNED)
     READ_ONLY = 1 << 2 | 1 << 7
     SELECTIVE = 1 << 2
+    SELECTORS = (1, 2)  # range_descriptor, entry_descriptor
     capture_period = (DOUBLE_LONG_UNSIGNED, 0)
     sort_method = (ENUM, FIFO)
     sort_object = (STRUCTURE, ((LONG_UNSIGNED, 0), (OCTET_STRING, b"\x00" * 6), (INTEGER, 0),
