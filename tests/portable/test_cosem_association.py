@@ -122,7 +122,9 @@ def test_object_list_from_the_model_with_access_rights():
             assert methods[1][0] == (STRUCTURE, [(INTEGER, 1), (ENUM, 1)])
         elif n == 2:  # the profile buffer lists its access selectors
             pattrs = f[3][1][0][1]
-            assert pattrs[1] == (STRUCTURE, [(INTEGER, 2), (ENUM, 3), (ARRAY, [(INTEGER, 1), (INTEGER, 2)])])
+            # read-only although the association grants read-write: the buffer refuses a set
+            assert pattrs[1] == (STRUCTURE, [(INTEGER, 2), (ENUM, 1), (ARRAY, [(INTEGER, 1), (INTEGER, 2)])])
+            assert pattrs[0][1][1] == (ENUM, 1)  # logical_name
         elif n == 3:
             assert f[0] == (LONG_UNSIGNED, 15) and f[1] == (UNSIGNED, 2)
         n += 1

@@ -47,6 +47,13 @@ def _access_rights(obj, cfg, method_enum):
     attrs = []
     for i in range(1, obj.ATTRIBUTE_COUNT + 1):
         mode = 3 if cfg is None else cfg.attribute_access(obj, i)
+        # what the class itself refuses is no right either: a write-only secret
+        # is not readable, a computed value or the logical name not writable
+        bit = 1 << i
+        if obj.WRITE_ONLY & bit:
+            mode &= 2
+        if obj.READ_ONLY & bit or i == 1:
+            mode &= 1
         if obj.SELECTIVE & (1 << i):
             sel = (ARRAY, tuple((INTEGER, s) for s in obj.SELECTORS))
         else:
