@@ -24,72 +24,134 @@ def block_room(max_pdu, header):
 
 class BlockSource:
     """The encoding of one value (a Data tuple, an EncodedData, or bytes), served
-    in blocks of at most `size` bytes; block numbers start at 1."""
+    in blocks of at most `size` bytes; block numbers start at 1.
+
+    The bytes go through one buffer of block size, allocated once: on a
+    MicroPython heap a buffer that grows chunk by chunk needs ever larger
+    free runs and fails on a fragmented heap long before the heap is full.
+    A block is returned as a memoryview into that buffer, good until the
+    next call.
+    """
 
     def __init__(self, value):
-        self._buf = bytearray()
-        self._pos = 0
+        self._buf = None
+        self._start = 0   # buffered bytes are _buf[_start:_n]
+        self._n = 0
+        self._chunks = None
+        self._pending = None  # memoryview of what a chunk still holds
         if type(value) is EncodedData:
             self._chunks = iter(value.chunks)
         elif isinstance(value, (bytes, bytearray, memoryview)):
-            self._buf += value
-            self._chunks = None
+            self._pending = memoryview(value) if len(value) else None
         else:
-            encode_data(self._buf, value)
-            self._chunks = None
+            self._pending = memoryview(encode_data(bytearray(), value))
         self.block_number = 0
 
     def _fill(self, want):
-        # pull chunks until `want` bytes wait beyond the read position, or none are left
+        """Buffer up to `want` bytes; True when the buffer holds all that is left."""
         buf = self._buf
-        if self._pos and self._pos >= 4096:
-            buf[:self._pos] = b""  # drop what was sent, now and then
-            self._pos = 0
-        while self._chunks is not None and len(buf) - self._pos < want:
+        n = self._n - self._start
+        if self._start:
+            buf[0:n] = buf[self._start:self._n]  # the few bytes a block left behind
+            self._start = 0
+        if buf is None or len(buf) < want:
+            nb = bytearray(want)
+            if n:
+                nb[0:n] = buf[0:n]
+            self._buf = buf = nb
+        while n < want:
+            if self._pending is None:
+                # no view of the last chunk may be alive here: a generator that
+                # reuses its bytearray resizes it on this next() (CPython refuses
+                # to resize a buffer with exports)
+                if self._chunks is None:
+                    break
+                try:
+                    self._pending = memoryview(next(self._chunks))
+                except StopIteration:
+                    self._chunks = None
+                    break
+            p = self._pending
+            k = len(p)
+            if k > want - n:
+                k = want - n
+            buf[n:n + k] = p[0:k]
+            n += k
+            self._pending = p[k:] if k < len(p) else None
+            p = None
+        self._n = n
+        # look ahead, so that the last block says it is the last
+        while self._pending is None and self._chunks is not None:
             try:
-                buf += next(self._chunks)
+                c = next(self._chunks)
             except StopIteration:
                 self._chunks = None
+                break
+            if len(c):
+                self._pending = memoryview(c)
+            c = None
+        return self._pending is None and self._chunks is None
 
     def next_block(self, size):
-        """(raw_data, last_block) for the next block."""
-        self._fill(size + 1)  # one more byte tells whether this block is the last
-        start = self._pos
-        stop = min(start + size, len(self._buf))
-        data = bytes(self._buf[start:stop])
-        self._pos = stop
+        """(raw_data, last_block) for the next block; raw_data is a memoryview."""
+        done = self._fill(size)
+        k = self._n if self._n < size else size
+        self._start = k
         self.block_number += 1
-        return data, self._chunks is None and stop == len(self._buf)
+        return memoryview(self._buf)[0:k], done and k == self._n
 
     def fits(self, size):
-        """True when the whole encoding is at most `size` bytes (pulls that much)."""
-        self._fill(size + 1)
-        return self._chunks is None and len(self._buf) - self._pos <= size
+        """True when all that is left is at most `size` bytes (buffers that much)."""
+        return self._fill(size) and self._n - self._start <= size
 
     def rest(self):
-        """Everything not yet sent, as bytes."""
-        self._fill(1 << 30)
-        data = bytes(self._buf[self._pos:])
-        self._pos = len(self._buf)
+        """Everything not yet sent, after fits() said it fits; a memoryview."""
+        data = memoryview(self._buf)[self._start:self._n]
+        self._start = self._n
         return data
 
 
 class BlockSink:
-    """Gathers numbered blocks; refuses a gap, a repeat or data after the last block."""
+    """Gathers numbered blocks; refuses a gap, a repeat or data after the last block.
+
+    `data` is a memoryview of what came so far.  The buffer doubles when it
+    is full, so that a long transfer reallocates a few times rather than once
+    a block (each reallocation needs a larger free run of a non-moving heap).
+    """
 
     def __init__(self, limit=None):
-        self.data = bytearray()
+        self._buf = bytearray(64)
+        self._n = 0
         self.block_number = 0
         self.done = False
         self.limit = limit
+
+    @property
+    def data(self):
+        return memoryview(self._buf)[0:self._n]
+
+    def __len__(self):
+        return self._n
 
     def add(self, block_number, raw_data, last_block):
         if self.done:
             raise DecodeError("block %d after the last block" % block_number)
         if block_number != self.block_number + 1:
             raise DecodeError("block %d where %d was due" % (block_number, self.block_number + 1))
-        if self.limit is not None and len(self.data) + len(raw_data) > self.limit:
+        n = self._n
+        k = len(raw_data)
+        if self.limit is not None and n + k > self.limit:
             raise DecodeError("blocks exceed %d bytes" % self.limit)
-        self.data += raw_data
+        if n + k > len(self._buf):
+            size = len(self._buf) * 2
+            while size < n + k:
+                size *= 2
+            if self.limit is not None and size > self.limit:
+                size = max(self.limit, n + k)
+            buf = bytearray(size)
+            buf[0:n] = memoryview(self._buf)[0:n]
+            self._buf = buf
+        self._buf[n:n + k] = raw_data
+        self._n = n + k
         self.block_number = block_number
         self.done = bool(last_block)

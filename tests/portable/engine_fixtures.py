@@ -23,12 +23,12 @@ class StandIn:
         self.ATTRIBUTE_COUNT = 1 + len(self.values)
         self.METHOD_COUNT = len(self.methods)
         self.SN_METHOD_OFFSET = sn_method_offset
-        self.selections = []  # every selection a get was given, for the tests
+        self.selection = None  # the selection the last get was given, for the tests
         self.ctx = None
 
     def get(self, attribute_id, selection, ctx):
         self.ctx = ctx
-        self.selections.append(selection)
+        self.selection = selection
         if attribute_id == 1:
             return (OCTET_STRING, self.logical_name)
         if not 2 <= attribute_id <= self.ATTRIBUTE_COUNT:

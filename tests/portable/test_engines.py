@@ -163,7 +163,7 @@ def test_selective_access_passed_through():
     prof = model.find(7, PROFILE_LN)
     sel = entry_selector(5, 6)
     assert s.get(7, PROFILE_LN, 2, sel) == (ARRAY, [row(5), row(6)])
-    assert prof.selections[-1] == sel and prof.ctx is server.context(16)
+    assert prof.selection == sel and prof.ctx is server.context(16)
 
 
 def test_set_with_blocks():
