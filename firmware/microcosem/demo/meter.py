@@ -37,8 +37,8 @@ Associations (client SAP, authentication, rights):
 
 import math
 
-from ..axdr import (DOUBLE_LONG_UNSIGNED, LONG, LONG_UNSIGNED, OCTET_STRING, UNSIGNED,
-                    VISIBLE_STRING)
+from ..axdr import (DOUBLE_LONG_UNSIGNED, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING, STRUCTURE,
+                    UNSIGNED, VISIBLE_STRING)
 from ..cosem.association import AssociationLN
 from ..cosem.clock import Clock
 from ..cosem.profile import ProfileGeneric
@@ -125,7 +125,11 @@ class DemoMeter:
             "1.0.99.1.0.255",
             capture_objects=((c, 2, 0), (self.energy_import, 2, 0), (self.energy_export, 2, 0),
                              (status, 2, 0)),
-            capture_period=(DOUBLE_LONG_UNSIGNED, PERIOD), profile_entries=profile_rows + 96)
+            capture_period=(DOUBLE_LONG_UNSIGNED, PERIOD), profile_entries=profile_rows + 96,
+            # sorted by the clock column: clients (Gurux among them) restrict a
+            # range read by sort_object when it is set
+            sort_object=(STRUCTURE, ((LONG_UNSIGNED, 8), (OCTET_STRING, c.logical_name),
+                                     (INTEGER, 2), (LONG_UNSIGNED, 0))))
         self.event_log = ProfileGeneric(
             "0.0.99.98.0.255", capture_objects=((c, 2, 0), (self.event_code, 2, 0)),
             profile_entries=100)

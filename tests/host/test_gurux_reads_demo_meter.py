@@ -1,0 +1,142 @@
+"""gurux-dlms, as a client over the TCP wrapper, reads the demo meter that
+`microcosem serve` runs, on the MicroPython runtime and on CPython: the
+association, the object list, every readable attribute of every object, the
+clock, the load profile by range, a SET and an ACTION, the release."""
+
+import datetime
+import socket
+
+import pytest
+
+from gurux_dlms import GXByteBuffer, GXDateTime, GXDLMSClient, GXReplyData
+from gurux_dlms.enums import Authentication, InterfaceType, ObjectType
+from gurux_dlms.objects import GXDLMSData, GXDLMSExtendedRegister, GXDLMSProfileGeneric
+
+from meter_process import MeterProcess
+
+
+class GuruxReader:
+    """The read loop of Gurux's own sample reader, over a socket."""
+
+    def __init__(self, port, sap=16, auth=Authentication.NONE, password=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.client = GXDLMSClient(True, sap, 1, auth, password, InterfaceType.WRAPPER)
+
+    def _packet(self, data, reply):
+        if data:
+            self.sock.sendall(bytes(data))
+        buf = GXByteBuffer()
+        while not self.client.getData(buf, reply, None):
+            chunk = self.sock.recv(4096)
+            assert chunk, "the meter closed the connection"
+            buf.set(chunk)
+
+    def block(self, data, reply):
+        if isinstance(data, list):
+            for d in data:
+                reply.clear()
+                self.block(d, reply)
+            return
+        self._packet(data, reply)
+        while reply.isMoreData():
+            self._packet(self.client.receiverReady(reply), reply)
+
+    def associate(self):
+        reply = GXReplyData()
+        self.block(self.client.aarqRequest(), reply)
+        self.client.parseAareResponse(reply.data)
+
+    def read(self, obj, index):
+        reply = GXReplyData()
+        self.block(self.client.read(obj, index), reply)
+        return self.client.updateValue(obj, index, reply.value)
+
+    def objects(self):
+        reply = GXReplyData()
+        self.block(self.client.getObjectsRequest(), reply)
+        return self.client.parseObjects(reply.data, True)
+
+    def release(self):
+        reply = GXReplyData()
+        self.block(self.client.releaseRequest(), reply)
+        self.sock.close()
+
+
+RUNTIMES = ("micropython", "cpython")
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_gurux_reads_everything(runtime):
+    with MeterProcess(runtime) as port:
+        r = GuruxReader(port)
+        r.associate()
+        objects = r.objects()
+        assert len(objects) >= 15
+        names = {o.logicalName for o in objects}
+        assert {"0.0.1.0.0.255", "1.0.1.8.0.255", "1.0.99.1.0.255", "0.0.40.0.0.255"} <= names
+        read = 0
+        for obj in objects:
+            for index in range(2, obj.getAttributeCount() + 1):
+                if not obj.getAccess(index) & 1:  # AccessMode.READ
+                    continue
+                if obj.objectType == ObjectType.PROFILE_GENERIC and index == 2:
+                    continue  # the buffer: by range below, after its capture objects
+                r.read(obj, index)
+                read += 1
+        assert read > 50, read
+        energy = objects.findByLN(ObjectType.REGISTER, "1.0.1.8.0.255")
+        assert energy.value > 12000000 and energy.scaler == 1.0
+        clock = objects.findByLN(ObjectType.CLOCK, "0.0.1.0.0.255")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        assert abs((clock.time.value - now).total_seconds()) < 60
+        lp = objects.findByLN(ObjectType.PROFILE_GENERIC, "1.0.99.1.0.255")
+        assert len(lp.captureObjects) == 4 and lp.entriesInUse == 1000
+        end = now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
+        start = end - datetime.timedelta(hours=2)
+        reply = GXReplyData()
+        r.block(r.client.readRowsByRange(lp, GXDateTime(start), GXDateTime(end)), reply)
+        rows = r.client.updateValue(lp, 2, reply.value)
+        assert 8 <= len(rows) <= 9, len(rows)
+        assert all(a[1] <= b[1] for a, b in zip(rows, rows[1:]))
+        r.release()
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_gurux_sets_and_acts_as_management(runtime):
+    with MeterProcess(runtime) as port:
+        r = GuruxReader(port, 1, Authentication.LOW, "00000001")
+        r.associate()
+        event = GXDLMSData("0.0.96.11.0.255")
+        r.read(event, 2)
+        event.value = 77
+        reply = GXReplyData()
+        r.block(r.client.write(event, 2), reply)
+        r.read(event, 2)
+        assert event.value == 77
+        demand = GXDLMSExtendedRegister("1.0.1.6.0.255")
+        r.read(demand, 3)
+        r.read(demand, 2)
+        assert demand.value > 0
+        reply = GXReplyData()
+        r.block(demand.reset(r.client), reply)
+        r.read(demand, 2)
+        assert demand.value == 0
+        r.release()
+        # the public client may not write
+        p = GuruxReader(port)
+        p.associate()
+        event.value = 5
+        reply = GXReplyData()
+        p.block(p.client.write(event, 2), reply)
+        assert reply.getError() == 3, reply.getError()  # read-write-denied
+        p.read(event, 2)
+        assert event.value == 77
+        p.release()
+
+
+def test_gurux_wrong_password_is_refused():
+    with MeterProcess("cpython") as port:
+        r = GuruxReader(port, 17, Authentication.LOW, "nope")
+        with pytest.raises(Exception):
+            r.associate()
+        r.sock.close()
