@@ -146,3 +146,12 @@ def test_ct_equal():
     assert not ct_equal(b"abc", b"abd") and not ct_equal(b"abc", b"ab")
     assert ct_equal(memoryview(b"xyz")[1:], b"yz")
 
+
+
+def test_crypt_is_the_ciphertext_without_tag():
+    def run(native):
+        for case, k, iv, p, a, c, t in CASES:
+            g = Gcm(unhex(k), native)
+            assert g.crypt(unhex(iv), unhex(p)) == unhex(c), case
+            assert g.crypt(unhex(iv), unhex(c)) == unhex(p), case
+    _each_path(run)

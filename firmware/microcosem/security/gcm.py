@@ -10,6 +10,7 @@ module knows only keys, IVs, data and tags.
     g.encrypt(iv, plaintext, aad, tag_len=12) -> ciphertext || tag
     g.decrypt(iv, ciphertext_and_tag, aad, tag_len=12) -> plaintext
     g.gmac(iv, aad, tag_len=12) -> tag
+    g.crypt(iv, data) -> data XOR keystream (encryption without a tag)
 decrypt raises SecurityError on a wrong tag, and says nothing more.
 
 Where the backend has a native AES-GCM (`cryptography` on CPython) a Gcm is
@@ -267,6 +268,14 @@ class Gcm:
         if not ct_equal(self._tag(ks, aad, mv, n, tag_len), mv[n:]):
             raise SecurityError("authentication failed")
         return self._xor(ks, mv[0:n], n)
+
+    def crypt(self, iv, data):
+        """CTR alone (GCM's keystream, no tag): DLMS encryption-only
+        protection (security control 0x2n).  Its own inverse."""
+        n = len(data)
+        if self._native is not None:
+            return self._native.seal(bytes(iv), bytes(data), b"")[:n]
+        return self._xor(self._keystream(self._j0(iv), n), data, n)
 
     def gmac(self, iv, aad, tag_len=12):
         """The GMAC of aad: GCM with nothing to encrypt."""
