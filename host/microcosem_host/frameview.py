@@ -57,8 +57,9 @@ class HdlcView:
     One view serves a whole capture, so that the segments of an APDU may come
     on different lines; segments are kept per (destination, source) pair."""
 
-    def __init__(self):
+    def __init__(self, guess=False):
         self._pending = {}
+        self.guess = guess  # as in jsonview.data_to_json
 
     def frames(self, buf):
         """The views of every frame in `buf` (frames back to back, a shared or
@@ -160,7 +161,7 @@ class HdlcView:
             v["segment"] = pending[1] + 1
             payload = bytes(pending[0] + payload)
         try:
-            v["apdu"] = apdu_to_json(decode_apdu(payload))
+            v["apdu"] = apdu_to_json(decode_apdu(payload), self.guess)
         except DecodeError as e:
             # A frame is worth seeing even when its APDU is not one this build
             # reads (a ciphered glo-get-request, say): the bytes and why.
@@ -179,7 +180,7 @@ def _address(value, size, is_server):
     return {"server_upper": upper, "server_lower": lower, "size": size}
 
 
-def wrapper_frames(buf):
+def wrapper_frames(buf, guess=False):
     """The views of every wrapper frame in `buf` (frames back to back)."""
     views = []
     pos = 0
@@ -195,7 +196,7 @@ def wrapper_frames(buf):
              "destination_wport": destination, "length": length}
         payload = bytes(buf[pos + wrapper.HEADER_SIZE:stop])
         try:
-            v["apdu"] = apdu_to_json(decode_apdu(payload))
+            v["apdu"] = apdu_to_json(decode_apdu(payload), guess)
         except DecodeError as e:
             v["information"] = _tohex(payload)
             v["apdu_error"] = str(e)

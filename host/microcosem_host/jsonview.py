@@ -19,7 +19,9 @@ values use the ASN.1 names (`data-access-result`, `long-unsigned`,
 A Data value is an object of one key, its A-XDR type name:
 
     {"double-long-unsigned": 123}       integers, enum, bcd
-    {"octet-string": "0102"}            hex
+    {"octet-string": "0102"}            hex; also read (and with guess=True shown)
+                                        as {"date-time": ...}, {"obis": "0.0.1.0.0.255"},
+                                        {"text": "LGZ"} or {"hex": ...}
     {"visible-string": "abc"}           text; {"hex": ...} when not ASCII (utf8: not UTF-8)
     {"bit-string": "0110"}              one character per bit
     {"float32": 1.5}                    {"hex": "7FC00001"} for NaN, infinities
@@ -269,19 +271,20 @@ _NONE_TAGS = (axdr.NULL_DATA, axdr.DONT_CARE)
 _TYPE_NAMES = tuple(name for _, name in axdr.TYPE_NAMES)
 
 
-def data_to_json(value):
-    """The JSON form of a Data tuple."""
+def data_to_json(value, guess=False):
+    """The JSON form of a Data tuple.  With `guess`, an octet-string that looks
+    like a date-time, an OBIS code or text is shown as one (see octets_to_json)."""
     if isinstance(value, axdr.EncodedData):
         value = axdr.decode(b"".join(bytes(c) for c in value.chunks))
     tag, v = value
     name = axdr.type_name(tag)
     if tag in _LIST_TAGS:
-        return {name: [data_to_json(x) for x in v]}
+        return {name: [data_to_json(x, guess) for x in v]}
     if tag == axdr.COMPACT_ARRAY:
         td, items = v
-        return {name: {"type": td_to_json(td), "values": [data_to_json(x) for x in items]}}
+        return {name: {"type": td_to_json(td), "values": [data_to_json(x, guess) for x in items]}}
     if tag == axdr.OCTET_STRING:
-        return {name: _hexstr(v)}
+        return {name: octets_to_json(v) if guess else _hexstr(v)}
     if tag in _TEXT_TAGS:
         return {name: v if isinstance(v, str) else {"hex": _hexstr(v)}}
     if tag in _FLOAT_FORMATS:
@@ -296,6 +299,50 @@ def data_to_json(value):
             v = _STAMP_TAGS[tag].from_bytes(v)
         return {name: stamp_text(v)}
     return {name: v}  # numbers, boolean, bit-string, null-data, dont-care
+
+
+def _plausible_date_time(b):
+    # COSEM clocks are mostly carried as octet-string(12) (IEC 62056-6-2 4.1.6.1)
+    y = (b[0] << 8) | b[1]
+    dev = (b[9] << 8) | b[10]
+    dev = dev - 0x10000 if dev & 0x8000 else dev
+    return ((1900 <= y <= 2200 or y == 0xFFFF) and (1 <= b[2] <= 12 or b[2] >= 0xFD)
+            and (1 <= b[3] <= 31 or b[3] >= 0xFD) and (1 <= b[4] <= 7 or b[4] == 0xFF)
+            and (b[5] <= 23 or b[5] == 0xFF) and (b[6] <= 59 or b[6] == 0xFF)
+            and (b[7] <= 59 or b[7] == 0xFF) and (b[8] <= 99 or b[8] == 0xFF)
+            and (-840 <= dev <= 840 or dev == -0x8000))
+
+
+def octets_to_json(b):
+    """An octet-string by what it most likely holds: {"date-time": ...} (12 bytes
+    that read as one), {"obis": ...} (6 bytes, A at most 15: a logical name),
+    {"text": ...} (two or more printable ASCII), else the plain hex.  Each form
+    gives the same bytes back."""
+    if len(b) == DateTime.SIZE and _plausible_date_time(b):
+        return {"date-time": stamp_text(DateTime.from_bytes(b))}
+    if len(b) == 6 and b[0] <= 15:
+        return {"obis": obis.to_text(b)}
+    if len(b) >= 2 and _printable(b):
+        return {"text": b.decode()}
+    return _hexstr(b)
+
+
+def octets_from_json(j, path):
+    """Bytes from hex, or from a form octets_to_json writes."""
+    if isinstance(j, str):
+        return _hex(j, path)
+    k, v = _choice(j, path, ("hex", "date-time", "obis", "text"))
+    p = path + "." + k
+    if k == "hex":
+        return _hex(v, p)
+    if k == "date-time":
+        return parse_stamp(DateTime, v, p).to_bytes()
+    if k == "obis":
+        return _instance_from_json(v, p)
+    try:
+        return _str(v, p).encode("ascii")
+    except UnicodeError:
+        raise _err(p, "text here is ASCII only; use hex")
 
 
 def td_to_json(td):
@@ -349,7 +396,7 @@ def data_from_json(j, path=""):
         items = [data_from_json(x, "%s[%d]" % (vp, i)) for i, x in enumerate(_list(v["values"], vp))]
         value = (tag, (td, items))
     elif tag == axdr.OCTET_STRING:
-        value = (tag, _hex(v, path))
+        value = (tag, octets_from_json(v, path))
     elif tag in _TEXT_TAGS:
         if isinstance(v, dict):
             _object(v, path, ("hex",))
@@ -583,7 +630,8 @@ class _Selection(_Kind):
         if v is None:
             return None
         selector, params = v
-        return {"access_selector": selector, "access_parameters": data_to_json(params)}
+        return {"access_selector": selector,
+                "access_parameters": data_to_json(params, ctx.guess)}
 
     def from_json(self, j, path, ctx):
         if j is None:
@@ -595,7 +643,7 @@ class _Selection(_Kind):
 
 class _Data(_Kind):
     def to_json(self, v, ctx):
-        return data_to_json(v)
+        return data_to_json(v, ctx.guess)
 
     def from_json(self, j, path, ctx):
         return data_from_json(j, path)
@@ -814,7 +862,7 @@ class _UserInformation(_Kind):
         try:
             inner = decode_apdu(v)
             if inner.to_bytes() == bytes(v):
-                return apdu_to_json(inner)
+                return apdu_to_json(inner, ctx.guess)
         except DlmsError:
             pass
         return _hexstr(v)
@@ -1056,16 +1104,28 @@ class _Fields(dict):
         return self.get(name)
 
 
-def apdu_to_json(apdu):
-    """The JSON form (a dict) of an APDU object."""
+class _Shown:
+    """What a kind's to_json sees: the APDU's fields, and how to show octet-strings."""
+
+    def __init__(self, apdu, guess):
+        self._apdu = apdu
+        self.guess = guess
+
+    def __getattr__(self, name):
+        return getattr(self._apdu, name)
+
+
+def apdu_to_json(apdu, guess=False):
+    """The JSON form (a dict) of an APDU object; `guess` as in data_to_json."""
     name = type(apdu).__name__
     j = {"apdu": name}
+    ctx = _Shown(apdu, guess)
     for f in apdu.FIELDS:
         kind = field_kind(name, f)
         if kind is None:
             raise EncodeError("%s.%s has no JSON form" % (name, f))
         v = getattr(apdu, f)
-        j[f] = None if v is None else kind.to_json(v, apdu)
+        j[f] = None if v is None else kind.to_json(v, ctx)
     return j
 
 

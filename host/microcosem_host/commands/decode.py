@@ -2,6 +2,7 @@
 
     microcosem decode C0 01 C1 0008 0000010000FF 02 00
     microcosem decode --frame auto - < capture.txt     one APDU or frame(s) a line
+    microcosem decode --data 0203 1200 01 ...          a bare Data value
 
 The JSON is the form `microcosem encode` reads back (see jsonview).
 """
@@ -9,12 +10,13 @@ The JSON is the form `microcosem encode` reads back (see jsonview).
 import json
 import sys
 
+from microcosem import axdr
 from microcosem.apdu import decode_apdu
 from microcosem.errors import DecodeError, IncompleteData
 
 from ..cli import UsageError
 from ..frameview import HdlcView, detect, wrapper_frames
-from ..jsonview import apdu_to_json
+from ..jsonview import apdu_to_json, data_to_json
 
 
 def register(sub):
@@ -28,6 +30,11 @@ def register(sub):
     p.add_argument("--frame", choices=("hdlc", "wrapper", "auto"),
                    help="the input is whole frames (auto: 7E.. HDLC, 00 01.. wrapper, "
                         "else a bare APDU)")
+    p.add_argument("--data", action="store_true",
+                   help="the input is a bare A-XDR Data value (a raw-data block put together)")
+    p.add_argument("--guess", action="store_true",
+                   help="show octet-strings that look like a date-time, an OBIS code or text "
+                        "as such (encode reads both forms)")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     p.set_defaults(func=run)
 
@@ -64,18 +71,23 @@ def _lines(stream):
             yield "line %d" % n, s
 
 
-def _views(buf, mode, hdlc):
+def _views(buf, args, hdlc):
+    if args.data:
+        return [data_to_json(axdr.decode(buf), args.guess)]
+    mode = args.frame
     if mode == "auto":
         mode = detect(buf)
     if mode == "hdlc":
         return hdlc.frames(buf)
     if mode == "wrapper":
-        return wrapper_frames(buf)
-    return [apdu_to_json(decode_apdu(buf))]
+        return wrapper_frames(buf, args.guess)
+    return [apdu_to_json(decode_apdu(buf), args.guess)]
 
 
 def run(args):
-    hdlc = HdlcView()
+    if args.data and args.frame:
+        raise UsageError("decode: --data and --frame exclude each other")
+    hdlc = HdlcView(args.guess)
     out = sys.stdout
     for label, text in _inputs(args):
         where = label + ": " if label else ""
@@ -86,9 +98,10 @@ def run(args):
         if not buf:
             raise ValueError(where + "no bytes")
         try:
-            views = _views(buf, args.frame, hdlc)
+            views = _views(buf, args, hdlc)
         except IncompleteData as e:
-            raise DecodeError("%s%s ends early: %s" % (where, "frame" if args.frame else "APDU", e))
+            what = "data" if args.data else "frame" if args.frame else "APDU"
+            raise DecodeError("%s%s ends early: %s" % (where, what, e))
         except DecodeError as e:
             raise DecodeError(where + str(e))
         for v in views:

@@ -3,16 +3,21 @@
     microcosem decode C001C1000800000100 00FF0200 | microcosem encode
 
 stdin (or the JSON argument) holds one or more JSON values, each an APDU
-object or a list of them.  A frame view of `decode --frame` gives the whole
+object or a list of them.  A Data value ({"unsigned": 5}, as `decode --data`
+prints) gives its A-XDR bytes.  A frame view of `decode --frame` gives the whole
 frame back, its length, HCS and FCS worked out anew.
 """
 
 import json
 import sys
 
+from microcosem import axdr
+
 from ..cli import UsageError
 from ..frameview import frame_from_json
-from ..jsonview import apdu_from_json
+from ..jsonview import apdu_from_json, data_from_json
+
+_TYPE_NAMES = tuple(name for _, name in axdr.TYPE_NAMES)
 
 
 def register(sub):
@@ -63,6 +68,13 @@ def run(args):
         path = "[%d]" % i if many else ""
         if isinstance(j, dict) and "frame" in j:
             b = frame_from_json(j, path)
+        elif isinstance(j, dict) and "apdu" not in j:
+            if len(j) != 1 or next(iter(j)) not in _TYPE_NAMES:
+                raise ValueError("%s%s holds neither \"apdu\" (an APDU), \"frame\" (a frame) "
+                                 "nor one data type name (a Data value)"
+                                 % (path + ": " if path else "", "an object of keys "
+                                    + ", ".join(repr(k) for k in list(j)[:4])))
+            b = axdr.encode(data_from_json(j, path))
         else:
             b = apdu_from_json(j, path).to_bytes()
         h = b.hex().upper()
