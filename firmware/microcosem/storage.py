@@ -10,6 +10,7 @@ raw flash sector or FRAM, and a test can put it in RAM:
     ring.append(row)                # the oldest row goes once the ring is full
     len(ring); ring.read(0)         # rows, oldest first
     ring.clear()
+    blob = st.blob("image", size)   # random access: blob.write(offset, data), blob.read(offset, n)
 
 MemoryStorage keeps everything in RAM (a ring is one preallocated bytearray).
 FileStorage keeps it in files with the `os` functions MicroPython and CPython
@@ -65,7 +66,7 @@ class _Fs:
 
 
 def _check_name(name):
-    if not name or "/" in name or name.endswith(".tmp") or name.endswith(".ring"):
+    if not name or "/" in name or name.endswith(".tmp") or name.endswith(".ring") or name.endswith(".blob"):
         raise StorageError("bad record name %r" % (name,))
 
 
@@ -118,6 +119,24 @@ class MemoryRing:
         self._count = 0
 
 
+class MemoryBlob:
+    """`size` bytes of random access in one bytearray (a firmware image, say)."""
+
+    def __init__(self, size):
+        self.size = size
+        self._buf = bytearray(size)
+
+    def write(self, offset, data):
+        if offset < 0 or offset + len(data) > self.size:
+            raise StorageError("write past the end of a %d-byte blob" % self.size)
+        self._buf[offset:offset + len(data)] = data
+
+    def read(self, offset, n):
+        if offset < 0 or offset + n > self.size:
+            raise StorageError("read past the end of a %d-byte blob" % self.size)
+        return memoryview(self._buf)[offset:offset + n]
+
+
 class MemoryStorage:
     """Records and rings in RAM: for tests, and for what need not survive a reset."""
 
@@ -136,6 +155,9 @@ class MemoryStorage:
 
     def ring(self, name, slot_size, slots):
         return MemoryRing(slot_size, slots)
+
+    def blob(self, name, size):
+        return MemoryBlob(size)
 
 
 class FileStorage:
@@ -207,6 +229,57 @@ class FileStorage:
 
     def ring(self, name, slot_size, slots):
         return FileRing(self, name, slot_size, slots)
+
+    def blob(self, name, size):
+        return FileBlob(self, name, size)
+
+
+class FileBlob:
+    """`size` bytes of random access in the file `name.blob` (kept if it has that size)."""
+
+    def __init__(self, storage, name, size):
+        _check_name(name)
+        self.size = size
+        self.fs = storage.fs
+        self._path = storage._path(name) + ".blob"
+        try:
+            f = self.fs.open(self._path, "rb")
+            f.seek(0, 2)
+            have = f.tell()
+            f.close()
+        except OSError:
+            have = -1
+        if have != size:
+            f = self.fs.open(self._path, "wb")
+            try:
+                zeros = bytes(512)
+                left = size
+                while left > 0:
+                    n = min(left, 512)
+                    f.write(zeros if n == 512 else zeros[:n])
+                    left -= n
+            finally:
+                f.close()
+
+    def write(self, offset, data):
+        if offset < 0 or offset + len(data) > self.size:
+            raise StorageError("write past the end of a %d-byte blob" % self.size)
+        f = self.fs.open(self._path, "r+b")
+        try:
+            f.seek(offset)
+            f.write(data)
+        finally:
+            f.close()
+
+    def read(self, offset, n):
+        if offset < 0 or offset + n > self.size:
+            raise StorageError("read past the end of a %d-byte blob" % self.size)
+        f = self.fs.open(self._path, "rb")
+        try:
+            f.seek(offset)
+            return f.read(n)
+        finally:
+            f.close()
 
 
 class FileRing:

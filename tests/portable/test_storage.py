@@ -201,3 +201,23 @@ def test_file_ring_torn_append_keeps_old_rows():
         assert done
     finally:
         _rmtree(d)
+
+
+def test_blobs_random_access():
+    m = MemoryStorage().blob("img", 10)
+    m.write(8, b"yz")
+    m.write(0, b"ab")
+    assert bytes(m.read(0, 10)) == b"ab" + bytes(6) + b"yz"
+    raises(StorageError, m.write, 9, b"12")
+    d = _tmpdir()
+    try:
+        b = FileStorage(d).blob("img", 1000)
+        b.write(600, b"block")
+        b.write(0, b"head")
+        b2 = FileStorage(d).blob("img", 1000)     # same size: kept
+        assert b2.read(600, 5) == b"block" and b2.read(0, 4) == b"head"
+        raises(StorageError, b2.read, 998, 5)
+        b3 = FileStorage(d).blob("img", 20)       # another size: a new, zeroed blob
+        assert b3.read(0, 20) == bytes(20)
+    finally:
+        _rmtree(d)
