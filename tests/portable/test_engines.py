@@ -191,7 +191,7 @@ def test_garbage_then_serving():
     server, _ = make_server()
     s = session(server)
     s.associate()
-    for junk in (b"\x00", b"\xff" * 40, unhex("C001"), unhex("C3010100"), unhex("601F"), unhex("C10200"),
+    for junk in (b"\x00", b"\xff" * 40, unhex("C001"), unhex("C301C100"), unhex("601F"), unhex("C102C1"),
                  unhex("C002C100000007"), unhex("C302C100000001"), unhex("C103C1000000000200")):
         reply = server.handle(junk, 16)
         assert reply is not None and reply[0] in (0xD8, 0xC4, 0xC5, 0xC7, 0x61)

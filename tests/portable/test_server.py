@@ -214,3 +214,9 @@ def test_unconfirmed_not_answered():
     # SET with service-class bit clear: done, not answered
     assert server.handle(unhex("C1018100030100010800FF0200060000000B"), 16) is None
     assert model.find(3, REGISTER_LN).values[0] == (DOUBLE_LONG_UNSIGNED, 11)
+    # refused (object undefined, or malformed): still not answered
+    assert server.handle(unhex("C1018100030100010900FF0200060000000B"), 16) is None
+    assert server.handle(unhex("C1018100"), 16) is None
+    server, _ = make(conformance=0x000010)  # GET only: an unconfirmed SET is refused in silence
+    assert AARE.from_bytes(server.handle(PUBLIC_AARQ.replace(unhex("00181F"), unhex("FFFFFF")), 16)).result == 0
+    assert server.handle(unhex("C1018100030100010800FF0200060000000B"), 16) is None

@@ -218,6 +218,13 @@ class Server:
         return self._service(ctx, apdu)
 
     def _service(self, ctx, apdu):
+        reply = self._request(ctx, apdu)
+        if reply is not None and len(apdu) >= 3 and apdu[0] in (0xC0, 0xC1, 0xC3) \
+                and not apdu[2] & 0x40:
+            return None  # service-class unconfirmed: carried out (if it could be), never answered
+        return reply
+
+    def _request(self, ctx, apdu):
         if len(apdu) > ctx.config.max_pdu:
             return exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
         tag = apdu[0]
@@ -234,7 +241,7 @@ class Server:
                 return exception_response(SERVICE_UNKNOWN, SERVICE_NOT_SUPPORTED)
             return exception_response(SERVICE_UNKNOWN, SE_OTHER)
         if ctx.status == NON_ASSOCIATED:
-            if tag == 0x16 or (tag >= 0xC0 and not req.invoke_id_and_priority & 0x40):
+            if tag == 0x16:
                 return None
             return exception_response(SERVICE_NOT_ALLOWED, OPERATION_NOT_POSSIBLE)
         if tag < 0xC0:
@@ -270,10 +277,7 @@ class Server:
             need |= CONFORMANCE_MULTIPLE_REFERENCES
         if conf & need != need:
             return exception_response(SERVICE_NOT_ALLOWED, SERVICE_NOT_SUPPORTED)
-        reply = handler(ctx, choice, req)
-        if not req.invoke_id_and_priority & 0x40:  # service-class unconfirmed
-            return None
-        return reply
+        return handler(ctx, choice, req)
 
     # ------------------------------------------------------------ association
 
