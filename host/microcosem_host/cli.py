@@ -76,6 +76,12 @@ def main(argv=None):
     except (DlmsError, OSError, ValueError) as e:
         print("microcosem: error: %s" % e, file=sys.stderr)
         return 1
+    except Exception as e:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("MICROCOSEM_TRACEBACK"):
+            raise
+        print("microcosem: internal error: %s: %s (MICROCOSEM_TRACEBACK=1 shows where)"
+              % (type(e).__name__, e), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

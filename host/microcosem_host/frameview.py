@@ -1,6 +1,7 @@
 """HDLC and TCP/UDP wrapper frames as JSON, for `microcosem decode --frame`.
 
-    {"frame": "hdlc", "format": {"type": 3, "segmented": false, "length": 25},
+    {"frame": "hdlc", "flag": "7E",
+     "format": {"type": 3, "segmented": false, "length": 25, "bytes": "A019"},
      "destination": {"server_upper": 1, "server_lower": 17, "size": 2},
      "source": {"client_sap": 16, "size": 1},
      "control": {"kind": "I", "byte": "10", "ns": 0, "nr": 0, "pf": true},
@@ -112,8 +113,9 @@ class HdlcView:
             from_client = False
         elif f.dst_size > 1 or f.src_size > 1:
             from_client = f.dst_size > 1
-        v = {"frame": "hdlc",
-             "format": {"type": 3, "segmented": f.segmented, "length": f.end - f.start - 1}}
+        v = {"frame": "hdlc", "flag": "7E",
+             "format": {"type": 3, "segmented": f.segmented, "length": f.end - f.start - 1,
+                        "bytes": _tohex(buf[f.start + 1:f.start + 3])}}
         v["destination"] = _address(f.dst, f.dst_size, from_client)
         v["source"] = _address(f.src, f.src_size,
                                None if from_client is None else not from_client)
@@ -206,12 +208,13 @@ def wrapper_frames(buf, guess=False):
 
 
 # ------------------------------------------------------------------ back to bytes
-# `microcosem encode` takes a frame view too.  length, hcs and fcs are worked
-# out again (an edited APDU changes them); everything else is taken as shown.
+# `microcosem encode` takes a frame view too.  The format's length and bytes,
+# hcs and fcs are worked out again (an edited APDU changes them); everything
+# else is taken as shown.
 
 _KINDS = {hf.kind_name(k): k for k in (hf.I, hf.RR, hf.RNR, hf.REJ, hf.SREJ, hf.SNRM, hf.DISC,
                                        hf.UA, hf.DM, hf.FRMR, hf.UI)}
-_HDLC_KEYS = ("frame", "format", "destination", "source", "control", "hcs", "fcs", "llc",
+_HDLC_KEYS = ("frame", "flag", "format", "destination", "source", "control", "hcs", "fcs", "llc",
               "information", "parameters", "segment", "apdu", "apdu_error")
 _WRAPPER_KEYS = ("frame", "version", "source_wport", "destination_wport", "length",
                  "information", "apdu", "apdu_error")
@@ -231,7 +234,8 @@ def frame_from_json(j, path=""):
     if kind != "hdlc":
         raise _err(path, "%r is neither hdlc nor wrapper" % (kind,))
     _object(j, path, ("frame", "destination", "source", "control"), _HDLC_KEYS)
-    fmt = _object(j.get("format", {}), path + ".format", (), ("type", "segmented", "length"))
+    fmt = _object(j.get("format", {}), path + ".format", (),
+                  ("type", "segmented", "length", "bytes"))
     segmented = _bool(fmt.get("segmented", False), path + ".format.segmented")
     control = _control(j["control"], path + ".control")
     dst = _address_bytes(j["destination"], path + ".destination")

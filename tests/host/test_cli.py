@@ -335,6 +335,22 @@ def test_usage_errors():
     assert rc == 0 and "decode" in out and "encode" in out
 
 
+def test_a_bug_is_one_line_too(monkeypatch):
+    from microcosem_host.commands import decode
+
+    def broken(buf, args, hdlc):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(decode, "_views", broken)
+    rc, out, err = run("decode", "00")
+    assert (rc, out) == (1, "")
+    assert err == ("microcosem: internal error: KeyError: 'oops' "
+                   "(MICROCOSEM_TRACEBACK=1 shows where)\n")
+    monkeypatch.setenv("MICROCOSEM_TRACEBACK", "1")
+    with pytest.raises(KeyError):
+        run("decode", "00")
+
+
 # ------------------------------------------------------------------ the installed command
 
 

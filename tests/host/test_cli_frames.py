@@ -38,7 +38,8 @@ def round_trips(lines, mode="auto"):
 def test_snrm_from_the_green_book():
     # client 16 asks server 1 (one-byte address) for a connection, poll bit set
     v, = views("--frame", "hdlc", "7E A0 07 03 21 93 0F 01 7E")
-    assert v == {"frame": "hdlc", "format": {"type": 3, "segmented": False, "length": 7},
+    assert v == {"frame": "hdlc", "flag": "7E",
+                 "format": {"type": 3, "segmented": False, "length": 7, "bytes": "A007"},
                  "destination": {"server_upper": 1, "server_lower": None, "size": 1},
                  "source": {"client_sap": 16, "size": 1},
                  "control": {"kind": "SNRM", "byte": "93", "pf": True}, "fcs": "0F01"}
