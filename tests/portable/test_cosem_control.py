@@ -205,3 +205,10 @@ def test_register_activation_masks():
     assert len(ra.get(3, None, None)[1]) == 1
     assert _code(ra.action, 3, (OCTET_STRING, b"T1"), None) == 250
     assert sn_target(RegisterActivation("0.0.14.0.1.255", short_name=0x500), 0x540) == ("m", 3)
+
+
+def test_table_bind_gives_scripts_their_model():
+    from microcosem.cosem.table import bind, build
+    objs = build(((9, "0.0.10.0.0.255", None), (1, "0.0.96.1.0.255", {"value": (INTEGER, 1)})))
+    model = bind(objs)
+    assert objs[0].model is model and model.find(1, objs[1].logical_name) is objs[1]

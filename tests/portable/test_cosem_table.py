@@ -51,3 +51,4 @@ def test_class_registry():
     assert class_for(999) is None
     assert make(3, "1.0.1.8.0.255").get(2, None, None) == (DOUBLE_LONG_UNSIGNED, 0)
     assert make(8, "0.0.1.0.0.255") is None   # a clock needs its time source
+

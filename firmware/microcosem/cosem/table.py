@@ -19,7 +19,7 @@ in order (the object_list order), ready for `ObjectModel(objects)`.
                                "profile_entries": 960, "row_size": 19}, 0x2300),
         (15, "0.0.40.0.0.255", None),
     )
-    model = ObjectModel(build(TABLE))
+    model = bind(build(TABLE))          # an ObjectModel; scripts and monitors find objects in it
 
 Conveniences `build` applies: a scaler_unit given as two ints (scaler,
 unit); an option whose value is a logical-name text ("clock":
@@ -101,6 +101,18 @@ def build(table):
         objs.append(obj)
         by_ln[obj.logical_name] = obj
     return objs
+
+
+def bind(objects, model=None):
+    """An ObjectModel of `objects` (or `model`, given), set as the `model` of every
+    object that names others at run time (script tables, monitors, schedules)."""
+    if model is None:
+        from ..server.model import ObjectModel
+        model = ObjectModel(objects)
+    for obj in objects:
+        if hasattr(obj, "model") and obj.model is None:
+            obj.model = model
+    return model
 
 
 def _find(by_ln, ln):
