@@ -64,8 +64,11 @@ class ClientSettings:
     client_sap, context (CONTEXT_LN / CONTEXT_SN), mechanism and password (LLS),
     conformance (proposed), max_receive_pdu (client-max-receive-pdu-size),
     invoke_id (0..15) and high_priority for the Invoke-Id-And-Priority byte,
-    authenticator (HLS hook: ctos() -> bytes, respond(stoc) -> f(StoC) bytes,
-    check(f_ctos) -> bool), calling_ap_title (system title, for ciphering),
+    authenticator (the HLS hook, each method given the Client: ctos(client) -> the
+    client's challenge; respond(client, stoc) -> f(StoC); check(client, f_ctos) ->
+    bool; client.ctos, client.stoc, client.server_system_title (the AARE's
+    responding-AP-title) and settings.calling_ap_title are set by then),
+    calling_ap_title (the client's system title, for ciphering and HLS 5..7),
     block_limit (the most bytes a block-transferred answer may grow to; None: no bound).
     """
 
@@ -114,6 +117,7 @@ class Client:
         self.server_max_pdu = 0xFFFF  # server-max-receive-pdu-size, from the AARE
         self.vaa_name = None
         self.aare = None
+        self.ctos = self.stoc = self.server_system_title = None  # HLS
         self.notifications = []  # DataNotification / EventNotification / InformationReport
         self._state = _IDLE
         self._sink = None       # BlockSink of a long answer
@@ -135,8 +139,8 @@ class Client:
             aarq.sender_acse_requirements = "1"
             aarq.mechanism_name = s.mechanism
             if s.authenticator is not None:
-                self._ctos = bytes(s.authenticator.ctos())
-                aarq.calling_authentication_value = self._ctos
+                self.ctos = bytes(s.authenticator.ctos(self))
+                aarq.calling_authentication_value = self.ctos
             else:
                 aarq.calling_authentication_value = s.password
         return self._arm(_AARQ, aarq.to_bytes())
@@ -374,7 +378,9 @@ class Client:
         if diag == (1, USER_AUTHENTICATION_REQUIRED) and auth is not None:
             # HLS pass 3: reply_to_HLS_authentication with f(StoC) (Association LN
             # method 1, Association SN method 8 through Read)
-            f_stoc = bytes(auth.respond(aare.responding_authentication_value))
+            self.stoc = aare.responding_authentication_value
+            self.server_system_title = aare.responding_ap_title
+            f_stoc = bytes(auth.respond(self, self.stoc))
             self._into = None
             if self.settings.context in (CONTEXT_SN, CONTEXT_SN_CIPHERED):
                 self._count = 1
@@ -521,7 +527,7 @@ class Client:
             (result, value), pos = _action_result(apdu, 3, len(apdu))
             if result != SUCCESS or value is None or type(value) is int:
                 raise AssociationError("HLS refused: %s" % action_result_name(result), 1, None)
-        if value[0] != 9 or not self.settings.authenticator.check(value[1]):
+        if value[0] != 9 or not self.settings.authenticator.check(self, value[1]):
             raise AssociationError("HLS: the server's f(CtoS) is wrong", 1, None)
         self.associated = True
         return self._done(None)

@@ -220,24 +220,25 @@ class ToyHls:
     def __init__(self, secret):
         self.secret = secret
 
-    def ctos(self):
+    def ctos(self, client):
         return b"client-challenge"
 
-    def respond(self, stoc):
+    def respond(self, client, stoc):
+        assert client.ctos == b"client-challenge" and client.stoc == stoc
         return bytes(reversed(stoc)) + self.secret
 
-    def check(self, f_ctos):
-        return f_ctos == bytes(reversed(b"client-challenge")) + self.secret
+    def check(self, client, f_ctos):
+        return f_ctos == bytes(reversed(client.ctos)) + self.secret
 
     # server side
     def challenge(self, ctx, ctos):
-        ctx.toy_ctos = ctos
+        assert ctx.ctos == ctos
         return b"server-challenge"
 
     def verify(self, ctx, f_stoc):
-        if f_stoc != bytes(reversed(b"server-challenge")) + self.secret:
+        if f_stoc != bytes(reversed(ctx.stoc)) + self.secret:
             return None
-        return bytes(reversed(ctx.toy_ctos)) + self.secret
+        return bytes(reversed(ctx.ctos)) + self.secret
 
 
 class AssociationLN:

@@ -32,8 +32,9 @@ The hooks (`config.authenticator`, `config.security`), for HLS and ciphering:
       called on an AARQ with mechanism 2..7 once ctx.ctos is set; the AARE
       is accepted with diagnostic authentication-required and the association
       stays pending until the client passes reply_to_HLS_authentication.
-  authenticator.verify(ctx, f_ctos) -> f_stoc bytes, or None when f_ctos is wrong
-      called by server.hls_reply (Association LN method 1 / SN method 8).
+  authenticator.verify(ctx, f_stoc) -> f_ctos bytes, or None when f(StoC) is wrong
+      called by server.hls_reply (Association LN method 1 / SN method 8) with
+      the client's f(StoC); ctx.ctos and ctx.stoc hold the two challenges.
   security.unprotect(ctx, apdu) -> plain APDU bytes
       for any APDU whose tag is not a plain xDLMS / ACSE tag, and for the
       user-information of an AARQ in a ciphered context; raise
@@ -176,12 +177,13 @@ class Server:
                 return None
 
     def hls_reply(self, ctx, parameters):
-        """Association LN reply_to_HLS_authentication: check f(CtoS), answer f(StoC)."""
+        """Association LN reply_to_HLS_authentication: check the client's f(StoC),
+        answer the server's f(CtoS)."""
         auth = ctx.config.authenticator
         if auth is None or ctx.status != ASSOCIATION_PENDING:
             raise AccessError("no HLS pending", READ_WRITE_DENIED)
         if parameters is None or parameters[0] != 9:
-            raise AccessError("f(CtoS) is an octet-string", TYPE_UNMATCHED)
+            raise AccessError("f(StoC) is an octet-string", TYPE_UNMATCHED)
         reply = auth.verify(ctx, parameters[1])
         if reply is None:
             raise AccessError("HLS authentication failed", OTHER_REASON)
