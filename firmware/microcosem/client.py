@@ -44,6 +44,9 @@ SN_PROPOSED = const(0x1C1B20)   # read, write, unconfirmed write, block transfer
                                 # read and write, multiple references, information report,
                                 # parameterized access
 
+# tags of the plain APDUs a client receives; anything else goes to settings.security
+_PLAIN_TAGS = b"\x08\x0c\x0d\x0e\x0f\x18\x61\x63\xc2\xc4\xc5\xc7\xd8"
+
 _IDLE = const(0)
 _AARQ = const(1)
 _HLS = const(2)
@@ -69,12 +72,15 @@ class ClientSettings:
     bool; client.ctos, client.stoc, client.server_system_title (the AARE's
     responding-AP-title) and settings.calling_ap_title are set by then),
     calling_ap_title (the client's system title, for ciphering and HLS 5..7),
-    block_limit (the most bytes a block-transferred answer may grow to; None: no bound).
+    block_limit (the most bytes a block-transferred answer may grow to; None: no bound),
+    security (the ciphering hook for a ciphered context: protect(client, apdu) ->
+    bytes for every xDLMS APDU sent, the InitiateRequest included; unprotect(client,
+    apdu) -> plain bytes for every APDU received whose tag is not a plain one).
     """
 
     def __init__(self, client_sap=16, context=CONTEXT_LN, mechanism=MECHANISM_NONE, password=None,
                  conformance=None, max_receive_pdu=1024, invoke_id=1, high_priority=True,
-                 authenticator=None, calling_ap_title=None, block_limit=None):
+                 authenticator=None, calling_ap_title=None, block_limit=None, security=None):
         self.client_sap = client_sap
         self.context = context
         self.mechanism = mechanism
@@ -88,6 +94,7 @@ class ClientSettings:
         self.authenticator = authenticator
         self.calling_ap_title = calling_ap_title
         self.block_limit = block_limit
+        self.security = security
 
 
 def _obis(code):
@@ -133,8 +140,11 @@ class Client:
         s = self.settings
         ir = InitiateRequest(proposed_conformance=s.conformance,
                              client_max_receive_pdu_size=s.max_receive_pdu)
+        ui = ir.to_bytes()
+        if s.security is not None:
+            ui = bytes(s.security.protect(self, ui))  # glo- / ded-initiate-request
         aarq = AARQ(application_context_name=s.context, calling_ap_title=s.calling_ap_title,
-                    user_information=ir.to_bytes())
+                    user_information=ui)
         if s.mechanism != MECHANISM_NONE:
             aarq.sender_acse_requirements = "1"
             aarq.mechanism_name = s.mechanism
@@ -250,7 +260,8 @@ class Client:
             encode_data(out, value)
         self._count = len(items)
         if not confirmed:
-            return bytes(out)
+            sec = self.settings.security
+            return bytes(out) if sec is None else bytes(sec.protect(self, out))
         return self._arm(_WRITE, out)
 
     # ------------------------------------------------------------ replies
@@ -259,6 +270,17 @@ class Client:
         """One APDU from the server: (done, value); see the module docstring."""
         if not apdu:
             raise DecodeError("empty APDU", 0)
+        sec = self.settings.security
+        if sec is None:
+            return self._feed(apdu)
+        if apdu[0] not in _PLAIN_TAGS:
+            apdu = sec.unprotect(self, apdu)
+        done, value = self._feed(apdu)
+        if not done and value is not None:
+            value = bytes(sec.protect(self, value))
+        return done, value
+
+    def _feed(self, apdu):
         tag = apdu[0]
         if tag in (0x0F, 0xC2, 0x18):  # unsolicited: a push, kept for the caller
             self.notifications.append(decode_apdu(apdu))
@@ -300,6 +322,9 @@ class Client:
     def _arm(self, state, out):
         self._state = state
         self._sink = None
+        sec = self.settings.security
+        if sec is not None and state != _AARQ and state != _RLRQ:
+            return bytes(sec.protect(self, out))
         return bytes(out)
 
     def _done(self, value):
@@ -368,7 +393,9 @@ class Client:
                 text += " (%s)" % ", ".join(n or "?" for n in ConfirmedServiceError.from_bytes(ui).names())
             self._state = _IDLE
             raise AssociationError(text, aare.result, diag)
-        resp = aare.initiate_response()
+        if ui and ui[0] != 0x08 and self.settings.security is not None:
+            ui = self.settings.security.unprotect(self, ui)  # glo- / ded-initiate-response
+        resp = InitiateResponse.from_bytes(ui) if ui else None
         if resp is None:
             raise AssociationError("accepted AARE without an InitiateResponse", aare.result, diag)
         self.conformance = resp.negotiated_conformance

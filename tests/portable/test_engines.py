@@ -273,3 +273,46 @@ def test_hls_four_passes_through_the_hook():
     s.client._state = 0
     e = raises(AccessError, s.get, 3, REGISTER_LN, 2)
     assert e.message == "read-write-denied"
+
+
+class ToyCipher:
+    """Both ends of a made-up protection (XOR under a glo- tag) that only drives the
+    engines' security hooks; the real one is security/ciphering.py's."""
+
+    def protect(self, party, apdu):
+        return bytes((0xC8 if apdu[0] != 0x01 and apdu[0] != 0x08 else 0x21, len(apdu))) + bytes(
+            b ^ 0x5A for b in apdu)
+
+    def unprotect(self, party, apdu):
+        if apdu[0] not in (0xC8, 0x21) or apdu[1] != len(apdu) - 2:
+            from microcosem.errors import DecodeError
+            raise DecodeError("not toy-protected", 0)
+        return bytes(b ^ 0x5A for b in apdu[2:])
+
+
+def test_ciphered_context_through_the_hooks():
+    from microcosem.apdu.acse import AARQ, CONTEXT_LN_CIPHERED
+    model = ObjectModel((register(),))
+    server = Server(model, (AssociationConfig(1, context=CONTEXT_LN_CIPHERED, security=ToyCipher()),))
+    pipe = Pipe(server, 1)
+    seen = []
+
+    def tap(apdu):
+        seen.append(apdu)
+        return pipe(apdu)
+
+    s = Session(Client(ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED, security=ToyCipher())), tap)
+    s.associate()
+    assert AARQ.from_bytes(seen[0]).user_information[0] == 0x21  # the InitiateRequest went protected
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    assert seen[-1][0] == 0xC8
+    # a plain GET in a ciphered context is refused
+    assert server.handle(unhex("C001C100030100010800FF0200"), 1) == unhex("D80101")
+    # what the hook cannot open: deciphering-error, and the association goes on
+    assert server.handle(unhex("C80300"), 1) == unhex("D80105")
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    # without a hook the ciphered context is refused at the AARQ
+    plain = Server(model, (AssociationConfig(1, context=CONTEXT_LN_CIPHERED),))
+    e = raises(AssociationError, Session(Client(ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED,
+                                                               security=ToyCipher())), Pipe(plain, 1)).associate)
+    assert "application-context-name-not-supported" in str(e)
