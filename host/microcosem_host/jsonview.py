@@ -374,7 +374,7 @@ def td_from_json(j, path=""):
             tuple(td_from_json(x, "%s[%d]" % (path, i)) for i, x in enumerate(_list(v, path))))
 
 
-def data_from_json(j, path=""):
+def data_from_json(j, path="", depth=0):
     """A Data tuple from its JSON form; EncodeError names where the JSON is wrong."""
     if not isinstance(j, dict) or len(j) != 1:
         raise _err(path, "expected a Data value, an object of one key naming its type "
@@ -386,14 +386,19 @@ def data_from_json(j, path=""):
     except KeyError:
         raise _err(path, "no data type named %r" % name)
     path = (path + "." if path else "") + name
+    if (tag in _LIST_TAGS or tag == axdr.COMPACT_ARRAY) and depth >= axdr.MAX_DEPTH:
+        # the codec's bound, met here before a deep JSON exhausts the stack
+        raise _err(path, "data nested deeper than %d" % axdr.MAX_DEPTH)
     if tag in _LIST_TAGS:
-        items = [data_from_json(x, "%s[%d]" % (path, i)) for i, x in enumerate(_list(v, path))]
+        items = [data_from_json(x, "%s[%d]" % (path, i), depth + 1)
+                 for i, x in enumerate(_list(v, path))]
         return (tag, items)
     if tag == axdr.COMPACT_ARRAY:
         _object(v, path, ("type", "values"))
         td = td_from_json(v["type"], path + ".type")
         vp = path + ".values"
-        items = [data_from_json(x, "%s[%d]" % (vp, i)) for i, x in enumerate(_list(v["values"], vp))]
+        items = [data_from_json(x, "%s[%d]" % (vp, i), depth + 1)
+                 for i, x in enumerate(_list(v["values"], vp))]
         value = (tag, (td, items))
     elif tag == axdr.OCTET_STRING:
         value = (tag, octets_from_json(v, path))
@@ -413,7 +418,10 @@ def data_from_json(j, path=""):
                 raise _err(path, "%s takes %d raw bytes" % (name, _FLOAT_FORMATS[tag][1]))
             value = (tag, raw)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            value = (tag, float(v))
+            try:
+                value = (tag, float(v))
+            except OverflowError:
+                raise _err(path, "%d is too large for a float" % v)
         else:
             raise _want(path, "a number or {\"hex\": ...}", v)
     elif tag in _STAMP_TAGS:

@@ -264,6 +264,7 @@ def test_bad_json():
     assert fails(["encode"], stdin="{").startswith("microcosem: error: bad JSON: ")
     assert "line 2 column 1" in fails(["encode"], stdin='{"apdu": "GetRequestNext",\n')
     assert "no APDU in the JSON" in fails(["encode"], stdin="[]")
+    assert "bad JSON: nested too deep" in fails(["encode"], stdin="[" * 100000)
 
 
 def _encode_err(j):

@@ -170,3 +170,10 @@ def test_paths_in_errors():
         data_from_json({"null-data": 0})
     with pytest.raises(EncodeError, match=r"^boolean: expected true or false, not an integer$"):
         data_from_json({"boolean": 1})
+    with pytest.raises(EncodeError, match=r"^float64: 1000+ is too large for a float$"):
+        data_from_json({"float64": 10 ** 400})
+    deep = {"unsigned": 1}
+    for _ in range(40):
+        deep = {"array": [deep]}
+    with pytest.raises(EncodeError, match=r"^(array\[0\]\.){16}array: data nested deeper than 16$"):
+        data_from_json(deep)

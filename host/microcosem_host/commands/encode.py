@@ -47,6 +47,8 @@ def json_values(text):
             v, pos = dec.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             raise ValueError("bad JSON: %s" % e)
+        except RecursionError:
+            raise ValueError("bad JSON: nested too deep (at char %d)" % pos)
         values.append(v)
 
 
