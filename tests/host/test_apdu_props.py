@@ -132,10 +132,14 @@ def _apdus():
     return st.one_of(strategies)
 
 
-def test_every_class_has_a_strategy():
+def test_every_class_has_a_strategy_and_honest_names():
     assert len(CLASSES) == len(APDU_TABLE) == 42
     for cls in CLASSES:
         _fields_of(cls)
+        assert cls.__doc__, cls.__name__
+        for field, table in cls.NAMES:
+            assert field in cls.FIELDS, (cls.__name__, field)
+            assert table and all(type(c) is int and type(n) is str for c, n in table)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

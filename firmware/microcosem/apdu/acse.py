@@ -348,7 +348,7 @@ def _fields(elements):
 
 
 class AARQ(_AcseApdu):
-    """A-ASSOCIATE.request (Green Book 8.2, AARQ-apdu)."""
+    """A-ASSOCIATE.request (Green Book 8.2, AARQ-apdu); field forms in the module docstring."""
 
     TAG = 0x60
     ELEMENTS = (
@@ -369,6 +369,7 @@ class AARQ(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
+    NAMES = (("application_context_name", CONTEXT_NAMES), ("mechanism_name", MECHANISM_NAMES))
 
     def initiate_request(self):
         """The plain InitiateRequest in user-information; None if there is no user-information.
@@ -383,7 +384,8 @@ class AARQ(_AcseApdu):
 
 
 class AARE(_AcseApdu):
-    """A-ASSOCIATE.response (Green Book 8.2, AARE-apdu)."""
+    """A-ASSOCIATE.response (Green Book 8.2, AARE-apdu); field forms in the module
+    docstring, diagnostic_name() names a result_source_diagnostic."""
 
     TAG = 0x61
     ELEMENTS = (
@@ -402,6 +404,8 @@ class AARE(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
+    NAMES = (("application_context_name", CONTEXT_NAMES), ("result", RESULT_NAMES),
+             ("mechanism_name", MECHANISM_NAMES))
 
     def initiate_response(self):
         """The plain InitiateResponse in user-information; None if there is no user-information.
@@ -416,7 +420,8 @@ class AARE(_AcseApdu):
 
 
 class RLRQ(_AcseApdu):
-    """A-RELEASE.request; `62 00` (no reason, no user-information) is valid."""
+    """A-RELEASE.request; `62 00` (no reason, no user-information) is valid.
+    reason: int or None; user_information: bytes or None."""
 
     TAG = 0x62
     ELEMENTS = (
@@ -424,13 +429,14 @@ class RLRQ(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
+    NAMES = (("reason", RLRQ_REASON_NAMES),)
 
     def initiate_request(self):
         return self._user_apdu(InitiateRequest)
 
 
 class RLRE(_AcseApdu):
-    """A-RELEASE.response."""
+    """A-RELEASE.response: reason int or None; user_information bytes or None."""
 
     TAG = 0x63
     ELEMENTS = (
@@ -438,6 +444,7 @@ class RLRE(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
+    NAMES = (("reason", RLRE_REASON_NAMES),)
 
     def initiate_response(self):
         return self._user_apdu(InitiateResponse)

@@ -13,7 +13,7 @@ return_parameters is None, a Data value, or an int data-access-result.
 from ..axdr import decode_data, encode_data, encode_length
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
+    ACTION_RESULT_NAMES, ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
     decode_descriptors, decode_get_data_result, decode_marker, decode_u8, decode_u32,
     encode_data_list, encode_datablock_sa, encode_descriptor, encode_descriptors,
     encode_get_data_result, encode_u8, encode_u32,
@@ -42,7 +42,8 @@ def _encode_response_with_optional_data(out, result, ret):
 
 
 class ActionRequestNormal(ServiceApdu):
-    """parameters: the method-invocation-parameters Data, or None when absent."""
+    """method_descriptor: (class_id, instance_id 6 bytes, method_id);
+    parameters: the method-invocation-parameters Data, or None when absent."""
 
     TAG = ACTION_REQUEST
     CHOICE = 1
@@ -108,6 +109,9 @@ class ActionRequestWithList(ServiceApdu):
 
 
 class ActionRequestWithFirstPblock(ServiceApdu):
+    """method_descriptor, then the first pblock of the parameters' encoding:
+    last_block bool, block_number int, raw_data bytes."""
+
     TAG = ACTION_REQUEST
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "method_descriptor",
@@ -128,6 +132,9 @@ class ActionRequestWithFirstPblock(ServiceApdu):
 
 
 class ActionRequestWithListAndFirstPblock(ServiceApdu):
+    """method_descriptors: [descriptor]; then the first pblock as last_block,
+    block_number, raw_data."""
+
     TAG = ACTION_REQUEST
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "method_descriptors",
@@ -148,6 +155,8 @@ class ActionRequestWithListAndFirstPblock(ServiceApdu):
 
 
 class ActionRequestWithPblock(ServiceApdu):
+    """A later pblock of a long request: last_block, block_number, raw_data."""
+
     TAG = ACTION_REQUEST
     CHOICE = 6
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
@@ -171,6 +180,8 @@ class ActionResponseNormal(ServiceApdu):
     TAG = ACTION_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
+    # (an int return_parameters is a data-access-result: DATA_ACCESS_RESULT_NAMES)
+    NAMES = (("result", ACTION_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -184,6 +195,8 @@ class ActionResponseNormal(ServiceApdu):
 
 
 class ActionResponseWithPblock(ServiceApdu):
+    """A pblock of a long response: last_block, block_number, raw_data."""
+
     TAG = ACTION_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
@@ -201,7 +214,8 @@ class ActionResponseWithPblock(ServiceApdu):
 
 
 class ActionResponseWithList(ServiceApdu):
-    """results: [(action_result, return_parameters), ...]"""
+    """results: [(action_result int, return_parameters), ...], return_parameters
+    as in ActionResponseNormal (ACTION_RESULT_NAMES names each action_result)."""
 
     TAG = ACTION_RESPONSE
     CHOICE = 3

@@ -5,8 +5,14 @@ order.  `encode_into(out)` appends its whole encoding (tag included) to a
 bytearray, all or nothing (subclasses write `_encode(out)`); the classmethod
 `decode(buf, pos, end)` reads one whose first byte is at `pos` and returns
 (apdu, next_pos).  Values inside are the forms of
-microcosem.axdr (Data tuples), ints, bytes (OBIS codes are 6 bytes) and None
-for an absent OPTIONAL.
+microcosem.axdr (Data tuples), ints, bytes (OBIS codes are 6 bytes), lists,
+tuples, and None for an absent OPTIONAL; each class's docstring gives the form
+of each field.
+
+NAMES is a tuple of (field, table) pairs, each table a tuple of (code, name):
+the readable name of that field's int value (of each int, when the field is a
+list).  A value the table lacks, or a non-int value (a Data tuple where a
+Get-Data-Result holds data), has no name there.
 """
 
 from ..errors import DecodeError, EncodeError
@@ -16,6 +22,7 @@ _CONVERTED = (TypeError, ValueError, AttributeError, IndexError, KeyError, Overf
 
 class Apdu:
     FIELDS = ()
+    NAMES = ()
     TAG = None  # first byte on the wire
 
     def __init__(self, **kwargs):

@@ -10,7 +10,7 @@
 
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
+    DATA_ACCESS_RESULT_NAMES, ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
     decode_count, decode_get_data_result, decode_selective_access, decode_u8, decode_u32,
     encode_datablock_g, encode_descriptor, encode_descriptors_with_selection,
     encode_get_data_result, encode_selective_access, encode_u8, encode_u32,
@@ -22,6 +22,10 @@ GET_RESPONSE = const(0xC4)
 
 
 class GetRequestNormal(ServiceApdu):
+    """invoke_id_and_priority: int (the raw byte, 0xC1 = id 1, confirmed, high);
+    attribute_descriptor: (class_id, instance_id 6 bytes, attribute_id Integer8);
+    access_selection: None or (access_selector, access_parameters Data)."""
+
     TAG = GET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection")
@@ -81,6 +85,7 @@ class GetResponseNormal(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
+    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -100,6 +105,7 @@ class GetResponseWithDatablock(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
+    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -119,6 +125,7 @@ class GetResponseWithList(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "results")
+    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)

@@ -170,6 +170,11 @@ def _tag(cls, buf, pos, end):
 
 
 class InitiateRequest(Apdu):
+    """dedicated_key: bytes or None; response_allowed: None (DEFAULT TRUE, left
+    out), True or False; proposed_quality_of_service: Integer8 or None;
+    proposed_dlms_version_number: int (6 by default); proposed_conformance: the
+    24-bit int (conformance_names() names its bits); client_max_receive_pdu_size: int."""
+
     TAG = _TAG_INITIATE_REQUEST
     FIELDS = ("dedicated_key", "response_allowed", "proposed_quality_of_service",
               "proposed_dlms_version_number", "proposed_conformance",
@@ -236,6 +241,10 @@ class InitiateRequest(Apdu):
 
 
 class InitiateResponse(Apdu):
+    """negotiated_quality_of_service: Integer8 or None; negotiated_dlms_version_number:
+    int (6); negotiated_conformance: the 24-bit int; server_max_receive_pdu_size: int;
+    vaa_name: int (VAA_NAME_LN 0x0007 by default, VAA_NAME_SN 0xFA00)."""
+
     TAG = _TAG_INITIATE_RESPONSE
     FIELDS = ("negotiated_quality_of_service", "negotiated_dlms_version_number",
               "negotiated_conformance", "server_max_receive_pdu_size", "vaa_name")

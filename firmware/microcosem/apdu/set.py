@@ -11,7 +11,7 @@ APDU's fields.  Results are int Data-Access-Result codes.
 
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
+    DATA_ACCESS_RESULT_NAMES, ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
     decode_descriptors_with_selection, decode_result_list, decode_selective_access,
     decode_u8, decode_u32, encode_data_list, encode_datablock_sa, encode_descriptor,
     encode_descriptors_with_selection, encode_result_list, encode_selective_access,
@@ -24,6 +24,9 @@ SET_RESPONSE = const(0xC5)
 
 
 class SetRequestNormal(ServiceApdu):
+    """attribute_descriptor: (class_id, instance_id, attribute_id); access_selection:
+    None or (selector, parameters Data); value: the Data value to write."""
+
     TAG = SET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection", "value")
@@ -70,6 +73,8 @@ class SetRequestWithFirstDatablock(ServiceApdu):
 
 
 class SetRequestWithDatablock(ServiceApdu):
+    """A later block: last_block bool, block_number int, raw_data bytes."""
+
     TAG = SET_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
@@ -108,6 +113,9 @@ class SetRequestWithList(ServiceApdu):
 
 
 class SetRequestWithListAndFirstDatablock(ServiceApdu):
+    """attribute_descriptors: [(attribute_descriptor, access_selection)]; the
+    first block of the values' encoding as last_block, block_number, raw_data."""
+
     TAG = SET_REQUEST
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors",
@@ -128,9 +136,12 @@ class SetRequestWithListAndFirstDatablock(ServiceApdu):
 
 
 class SetResponseNormal(ServiceApdu):
+    """result: int data-access-result."""
+
     TAG = SET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
+    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -162,9 +173,12 @@ class SetResponseDatablock(ServiceApdu):
 
 
 class SetResponseLastDatablock(ServiceApdu):
+    """result: int data-access-result of the whole SET; block_number: the last block."""
+
     TAG = SET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "result", "block_number")
+    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -180,9 +194,12 @@ class SetResponseLastDatablock(ServiceApdu):
 
 
 class SetResponseLastDatablockWithList(ServiceApdu):
+    """results: [int data-access-result], one per attribute; block_number: the last block."""
+
     TAG = SET_RESPONSE
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "results", "block_number")
+    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -198,9 +215,12 @@ class SetResponseLastDatablockWithList(ServiceApdu):
 
 
 class SetResponseWithList(ServiceApdu):
+    """results: [int data-access-result], one per attribute."""
+
     TAG = SET_RESPONSE
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "results")
+    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)

@@ -61,6 +61,18 @@ WRITE_SUCCESS = const(0)
 WRITE_DATA_ACCESS_ERROR = const(1)
 WRITE_BLOCK_NUMBER = const(2)
 
+# names of the CHOICE tags that lead each tuple above
+VARIABLE_ACCESS_NAMES = (
+    (VARIABLE_NAME, "variable-name"), (PARAMETERIZED_ACCESS, "parameterized-access"),
+    (BLOCK_NUMBER_ACCESS, "block-number-access"), (READ_DATA_BLOCK_ACCESS, "read-data-block-access"),
+    (WRITE_DATA_BLOCK_ACCESS, "write-data-block-access"),
+)
+READ_RESPONSE_NAMES = ((READ_DATA, "data"), (READ_DATA_ACCESS_ERROR, "data-access-error"),
+                       (READ_DATA_BLOCK_RESULT, "data-block-result"),
+                       (READ_BLOCK_NUMBER, "block-number"))
+WRITE_RESPONSE_NAMES = ((WRITE_SUCCESS, "success"), (WRITE_DATA_ACCESS_ERROR, "data-access-error"),
+                        (WRITE_BLOCK_NUMBER, "block-number"))
+
 
 def decode_variable_access(buf, pos, end):
     choice, pos = decode_u8(buf, pos, end)
@@ -130,6 +142,9 @@ def encode_variable_access_list(out, items):
 
 
 class ReadRequest(ServiceApdu):
+    """variable_access_specifications: [Variable-Access-Specification tuple]
+    (module docstring; VARIABLE_ACCESS_NAMES names the leading tag)."""
+
     TAG = READ_REQUEST
     FIELDS = ("variable_access_specifications",)
 
@@ -145,7 +160,8 @@ class ReadRequest(ServiceApdu):
 class ReadResponse(ServiceApdu):
     """results: [(READ_DATA, Data) | (READ_DATA_ACCESS_ERROR, code) |
     (READ_DATA_BLOCK_RESULT, (last_block, block_number, raw_data)) |
-    (READ_BLOCK_NUMBER, block_number)]"""
+    (READ_BLOCK_NUMBER, block_number)]; READ_RESPONSE_NAMES names the choices,
+    common.DATA_ACCESS_RESULT_NAMES the codes."""
 
     TAG = READ_RESPONSE
     FIELDS = ("results",)
@@ -195,7 +211,8 @@ class ReadResponse(ServiceApdu):
 
 
 class WriteRequest(ServiceApdu):
-    """values: [Data], one per specification (a write-data-block-access carries
+    """variable_access_specifications: [Variable-Access-Specification tuple];
+    values: [Data], one per specification (a write-data-block-access carries
     a slice of the value's encoding as an octet-string Data)."""
 
     TAG = WRITE_REQUEST
@@ -213,12 +230,14 @@ class WriteRequest(ServiceApdu):
 
 
 class UnconfirmedWriteRequest(WriteRequest):
+    """The fields of WriteRequest; no WriteResponse follows."""
+
     TAG = UNCONFIRMED_WRITE_REQUEST
 
 
 class WriteResponse(ServiceApdu):
     """results: [(WRITE_SUCCESS, None) | (WRITE_DATA_ACCESS_ERROR, code) |
-    (WRITE_BLOCK_NUMBER, block_number)]"""
+    (WRITE_BLOCK_NUMBER, block_number)]; WRITE_RESPONSE_NAMES names the choices."""
 
     TAG = WRITE_RESPONSE
     FIELDS = ("results",)
@@ -258,7 +277,8 @@ class WriteResponse(ServiceApdu):
 
 
 class InformationReportRequest(ServiceApdu):
-    """current_time: None or its bytes (a 12-byte COSEM date-time)."""
+    """current_time: None or its bytes (a 12-byte COSEM date-time);
+    variable_access_specifications and values as in WriteRequest."""
 
     TAG = INFORMATION_REPORT_REQUEST
     FIELDS = ("current_time", "variable_access_specifications", "values")
