@@ -139,7 +139,8 @@ class Server:
     def __init__(self, model, associations):
         self.model = model
         self._contexts = [AssociationContext(self, cfg) for cfg in associations]
-        self.last_error = None  # the last exception an object raised, for a debugger
+        self.last_error = None  # the last exception an object (or the engine) raised, for a debugger
+        self.engine_errors = 0  # exceptions the engine itself let through to handle(): bugs
 
     # ------------------------------------------------------------ public
 
@@ -171,6 +172,7 @@ class Server:
             return self._dispatch(ctx, apdu)
         except Exception as e:  # the engine's own bug or a MemoryError: cost one APDU
             self.last_error = e
+            self.engine_errors += 1
             try:
                 return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
             except Exception:
