@@ -5,8 +5,7 @@
 and which script are in force, activation of the passive calendar."""
 
 from checks import raises
-from microcosem.axdr import (ARRAY, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING,
-                             STRUCTURE, UNSIGNED)
+from microcosem.axdr import ARRAY, ENUM, INTEGER, LONG_UNSIGNED, OCTET_STRING, STRUCTURE, UNSIGNED
 from microcosem.cosem.base import sn_target
 from microcosem.cosem.calendar import ActivityCalendar, SpecialDaysTable
 from microcosem.cosem.clock import Clock

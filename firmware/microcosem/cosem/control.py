@@ -12,9 +12,9 @@ in `model` (the ObjectModel), set by `table.bind` or by hand, or in the
 from ..axdr import (ARRAY, BOOLEAN, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_UNSIGNED, OCTET_STRING,
                     STRUCTURE, UNSIGNED)
 from ..cosemdate import DateTime
-from ..errors import AccessError, DlmsError
-from .base import (ANY, DT, NO_DATE_TIME, NULL, OBJECT_UNAVAILABLE, OBJECT_UNDEFINED, OTHER_REASON,
-                   SIMPLE, TYPE_UNMATCHED, CosemObject, check, conforms, date_time_bytes, param_int)
+from ..errors import AccessError
+from .base import (ANY, DT, NO_DATE_TIME, OBJECT_UNAVAILABLE, OTHER_REASON, SIMPLE, TYPE_UNMATCHED,
+                   CosemObject, check, date_time_bytes, param_int)
 
 ACTION_ITEM_TD = (STRUCTURE, (OCTET_STRING, LONG_UNSIGNED))  # {script_logical_name, script_selector}
 VALUE_DEFINITION_TD = (STRUCTURE, (LONG_UNSIGNED, OCTET_STRING, INTEGER))
