@@ -18,3 +18,14 @@ from ..errors import DlmsError
 class SecurityError(DlmsError):
     """Protected data that fails its check: a wrong tag, a failed key unwrap,
     a key of the wrong length.  The message never says which byte differed."""
+
+
+def ct_equal(a, b):
+    """Constant-time comparison of two byte strings of public length (tags,
+    HLS answers): the time does not say where they first differ."""
+    if len(a) != len(b):
+        return False
+    d = 0
+    for i in range(len(a)):
+        d |= a[i] ^ b[i]
+    return d == 0

@@ -39,8 +39,8 @@ hook built from these functions.
 
 from ..compat import const
 from ..errors import DecodeError, IncompleteData
-from . import SecurityError
-from .gcm import Gcm, ct_equal
+from . import SecurityError, ct_equal
+from .gcm import Gcm
 
 SC_AUTHENTICATED = const(0x10)
 SC_ENCRYPTED = const(0x20)

@@ -9,10 +9,12 @@ for two messages (the failure that leaks the key).  RFC 6979 needs HMAC, and
 MicroPython has no `hmac` module, so a small one is here.
 
 SHA-384 comes from hashlib where it exists (CPython) and otherwise from the
-pure-Python microcosem.security.sha2.
+pure-Python microcosem.security.sha2, imported only then: a P-256 meter on
+MicroPython never loads it.
 """
 
-from . import sha2
+import hashlib
+
 from .ec import EcError, decode_point, decode_scalar, generate_keypair, inverse  # noqa: F401
 from .ec import _mul_base_jacobian, mul_add_jacobian, validate_point
 
@@ -27,7 +29,12 @@ def hash_function(name):
     """
     for n, block in _BLOCK_SIZES:
         if n == name:
-            return sha2.constructor(name), block
+            fn = getattr(hashlib, name, None)
+            if fn is None:
+                from .sha2 import constructor
+
+                fn = constructor(name)
+            return fn, block
     raise EcError("hash %s not supported" % name)
 
 

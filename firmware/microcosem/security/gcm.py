@@ -32,7 +32,7 @@ is a right shift, and the field polynomial x^128 + x^7 + x^2 + x + 1
 reduces as 0xE1 << 120.
 """
 
-from . import SecurityError
+from . import SecurityError, ct_equal  # noqa: F401  (ct_equal: also imported from here)
 from . import backend
 
 _R = 0xE1 << 120
@@ -139,16 +139,6 @@ def ghash(m, y, data, n=None):
                 z = (z >> 4) ^ red[z & 15] ^ m[b >> 4]
         y = z
     return y
-
-
-def ct_equal(a, b):
-    """Constant-time comparison of two byte strings of public length."""
-    if len(a) != len(b):
-        return False
-    d = 0
-    for i in range(len(a)):
-        d |= a[i] ^ b[i]
-    return d == 0
 
 
 def _check_tag_len(tag_len):
