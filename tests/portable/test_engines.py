@@ -316,3 +316,23 @@ def test_ciphered_context_through_the_hooks():
     e = raises(AssociationError, Session(Client(ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED,
                                                                security=ToyCipher())), Pipe(plain, 1)).associate)
     assert "application-context-name-not-supported" in str(e)
+
+
+def test_with_list_in_blocks_both_ways():
+    server, model = make_server(max_pdu=128)
+    s = session(server, max_receive_pdu=128)
+    s.associate()
+    # the answer: SEQUENCE OF Get-Data-Result cut into DataBlock-G blocks
+    before = s.transport.sent
+    got = s.get_with_list([(7, PROFILE_LN, 2, entry_selector(1, 20)), (3, REGISTER_LN, 2),
+                           (3, DATA_LN, 2)])
+    assert got[0] == (ARRAY, [row(i) for i in range(1, 21)])
+    assert got[1] == (DOUBLE_LONG_UNSIGNED, 1234) and got[2].message == "object-class-inconsistent"
+    assert s.transport.sent - before > 3
+    # the request: SetRequestWithListAndFirstDatablock, then SetRequestWithDatablock
+    rows = (ARRAY, [row(i) for i in range(12)])
+    res = s.set_with_list([(7, PROFILE_LN, 3, rows), (3, REGISTER_LN, 2, (DOUBLE_LONG_UNSIGNED, 3)),
+                           (1, DATA_LN, 2, (18, 1))])
+    assert res[0] is None and res[1] is None and res[2].message == "read-write-denied"
+    assert model.find(7, PROFILE_LN).values[1] == rows
+    assert model.find(3, REGISTER_LN).values[0] == (DOUBLE_LONG_UNSIGNED, 3)
