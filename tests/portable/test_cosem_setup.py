@@ -1,6 +1,7 @@
-# heapsize: 96k
-# (code: axdr, the server model and the cosem base, register and setup modules take
-# ~70k of the 64-bit unix heap)
+# heapsize: 128k
+# (code: axdr, the server model, the cosem base, register and setup modules and, for the
+# DataNotification of a push, the APDU base, common and notify modules take ~90k of the
+# 64-bit unix heap)
 """COSEM set-up objects: SAP assignment, push setup and its push, HDLC,
 TCP-UDP, IPv4, IEC local port and Security setup."""
 
@@ -60,6 +61,9 @@ def test_push_setup_pushes_the_values_through_the_hook():
     assert _code(push.set, 2, (ARRAY, [(STRUCTURE, [(LONG_UNSIGNED, 1), (OCTET_STRING, b"\x00" * 6),
                                                     (INTEGER, 2), (LONG_UNSIGNED, 0)])]), Ctx()) == 11
     assert _code(PushSetup("0.0.25.9.0.255").action, 1, None, None) == 3
+    # the APDU the push becomes: 0F, long-invoke-id, no date-time, the structure of values
+    apdu = push.data_notification(7).to_bytes()
+    assert apdu == b"\x0f\x00\x00\x00\x07\x00\x02\x01\x02\x02" + axdr.encode(energy.get(3, None, None))[2:]
     assert sn_target(PushSetup("0.0.25.9.0.255", short_name=0x100), 0x138) == ("m", 1)
 
 

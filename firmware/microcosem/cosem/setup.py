@@ -233,6 +233,14 @@ class PushSetup(_Setup):
             out.append(v)
         return (STRUCTURE, out)
 
+    def data_notification(self, long_invoke_id, date_time=None, ctx=None):
+        """The DataNotification APDU of a push (the APDU module is loaded only here).
+
+        long_invoke_id: the raw Long-Invoke-Id-And-Priority; date_time: None or 12 bytes."""
+        from ..apdu.notify import DataNotification
+        return DataNotification(long_invoke_id_and_priority=long_invoke_id, date_time=date_time,
+                                body=self.values(ctx))
+
     def push(self, ctx=None):
         if self.on_push is None:
             raise AccessError("no push transport", READ_WRITE_DENIED)
