@@ -65,6 +65,17 @@ def test_set_time_moves_the_offset_not_the_source():
     assert t[0] == T0 + 10
 
 
+def test_setting_the_time_clears_invalid_status():
+    t = [T0]
+    c = Clock("0.0.1.0.0.255", time_source=lambda: t[0], status=(UNSIGNED, 0x03))
+    assert _time(c).status == 0x03
+    c.set(2, (OCTET_STRING, DateTime.from_timestamp(T0 + 5, 0, 0).to_bytes()), None)
+    assert c.get(4, None, None) == (UNSIGNED, 0) and _time(c).status == 0
+    # a date-time typed daylight-saving date is kept as the octet-string the Blue Book carries
+    c.set(5, (DATE_TIME, DateTime(None, 3, 0xFE, 7, 2, 0, 0, 0, None, None)), None)
+    assert c.get(5, None, None) == (OCTET_STRING, DateTime(None, 3, 0xFE, 7, 2, 0, 0, 0, None, None).to_bytes())
+
+
 def test_time_zone_and_read_only_attributes():
     t = [T0]
     c = Clock("0.0.1.0.0.255", time_source=lambda: t[0])

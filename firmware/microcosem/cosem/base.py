@@ -226,6 +226,9 @@ class CosemObject:
                 raise AccessError("type unmatched", TYPE_UNMATCHED)
         else:
             check(value, td)
+            if td == DT:
+                # kept as the Blue Book carries it, whichever form the client sent
+                value = (OCTET_STRING, date_time_bytes(value))
         setattr(self, name, value)
 
     def _action(self, m, parameters, ctx):

@@ -18,7 +18,7 @@ such that UTC = local time + deviation (central European time is -60, and
 
 from ..axdr import BOOLEAN, ENUM, INTEGER, LONG, OCTET_STRING, STRUCTURE, UNSIGNED
 from ..compat import const
-from ..cosemdate import STATUS_DST_ACTIVE, DateTime, civil_from_days, days_from_civil
+from ..cosemdate import STATUS_DOUBTFUL, STATUS_DST_ACTIVE, STATUS_INVALID, DateTime, civil_from_days, days_from_civil
 from ..errors import AccessError
 from .base import (DT, NO_DATE_TIME, OTHER_REASON, TYPE_UNMATCHED, CosemObject, conforms,
                    date_time_bytes, param_int)
@@ -104,7 +104,11 @@ class Clock(CosemObject):
         return (OCTET_STRING, self.now().to_bytes())
 
     def set_seconds(self, utc):
+        """Set the clock; a clock that is set is no longer invalid or doubtful."""
         self._offset = utc - self.time_source()
+        st = self.status[1]
+        if st & (STATUS_INVALID | STATUS_DOUBTFUL):
+            self.status = (UNSIGNED, st & ~(STATUS_INVALID | STATUS_DOUBTFUL) & 0xFF)
 
     # ---------------------------------------------------------- handlers
 
