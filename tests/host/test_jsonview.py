@@ -93,7 +93,7 @@ def test_type_descriptions():
         td_from_json({"array": {"count": 70000, "type": "boolean"}}, "t")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(data_values, compact_arrays))
 def test_every_data_value_survives_json(value):
     b = axdr.encode(value)
@@ -177,3 +177,61 @@ def test_paths_in_errors():
         deep = {"array": [deep]}
     with pytest.raises(EncodeError, match=r"^(array\[0\]\.){16}array: data nested deeper than 16$"):
         data_from_json(deep)
+
+
+# Any JSON value in any place: reading it raises EncodeError or gives an APDU, nothing else.
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2 ** 70, 2 ** 70), st.floats(),
+              st.text(max_size=12), st.sampled_from(["0102", "success", "1.0.1.8.0.255",
+                                                     "2026-01-01 00:00:00", "get", "E6"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=12)
+
+
+def _places(j, path=()):
+    """Every place in a JSON tree, as a path of keys and indexes."""
+    yield path
+    if isinstance(j, dict):
+        for k, v in j.items():
+            yield from _places(v, path + (k,))
+    elif isinstance(j, list):
+        for i, v in enumerate(j):
+            yield from _places(v, path + (i,))
+
+
+def _replaced(j, path, new):
+    if not path:
+        return new
+    j = json.loads(json.dumps(j))
+    at = j
+    for k in path[:-1]:
+        at = at[k]
+    at[path[-1]] = new
+    return j
+
+
+def _samples():
+    import os
+    import sys
+    sys.path.insert(0, os.path.dirname(__file__))
+    from cli_samples import SAMPLES
+    return [apdu_to_json(a) for a in SAMPLES]
+
+
+SAMPLE_VIEWS = _samples()
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(range(len(SAMPLE_VIEWS))), st.integers(0, 10 ** 6), json_values)
+def test_any_json_in_any_place_is_read_or_refused(which, where, new):
+    view = SAMPLE_VIEWS[which]
+    places = list(_places(view))
+    j = _replaced(view, places[where % len(places)], new)
+    try:
+        apdu = apdu_from_json(j)
+    except EncodeError as e:
+        assert "\n" not in str(e)
+        return
+    apdu.to_bytes()
