@@ -257,3 +257,16 @@ def test_profile_short_names():
     lp = ProfileGeneric("1.0.99.1.0.255", short_name=0x400)
     assert sn_target(lp, 0x438) == ("a", 8)
     assert sn_target(lp, 0x458) == ("m", 1) and sn_target(lp, 0x460) == ("m", 2)
+
+
+def test_capture_during_a_long_read_keeps_order_and_count():
+    t, wh, clock, energy, status, lp = _meter(entries=4)
+    _run(t, wh, lp, 4)
+    chunks = iter(lp.get(2, None, None).chunks)
+    out = bytearray(next(chunks))
+    out += next(chunks)
+    out += next(chunks)           # row 0 sent
+    lp.capture()                  # row 4 comes, row 0 leaves
+    for c in chunks:
+        out += c
+    assert axdr.decode(out)[1] == [_row(0), _row(2), _row(3), _row(4)]

@@ -22,8 +22,9 @@ captured row sets it (right for rows of fixed-size values: numbers,
 date-times).  Only sort_method fifo (1) is kept: the oldest row leaves first.
 
 A capture into a full ring while a long read of the buffer is still being
-sent replaces the oldest row in place: the read then carries the newest row
-where the oldest was (the row count, sent first, stays right).
+sent drops the oldest row: the rest of the read moves on by one and ends
+with the new row (still in time order; the row count, sent first, stays
+right).
 """
 
 from ..axdr import (ARRAY, DATE_TIME, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_UNSIGNED,
