@@ -5,6 +5,8 @@ import json
 import os
 import sys
 
+import pytest
+
 from microcosem.apdu.get import GetResponseNormal
 from microcosem.profiles import hdlc_frame as hf
 from microcosem.profiles import wrapper
@@ -180,3 +182,32 @@ def test_encode_hand_written_frames():
         {"frame": "hdlc", "destination": {"server_upper": 1}, "source": {"client_sap": 16},
          "control": {"kind": "XID"}}))
     assert "frame.control.kind: 'XID' is none of I, RR" in err
+
+
+def test_frames_from_gurux():
+    # Frames another implementation builds (its CRCs, its LLC, its AARQ) read as they should.
+    gurux = pytest.importorskip("gurux_dlms")
+    from gurux_dlms.enums import Authentication, InterfaceType
+    from gurux_dlms.objects import GXDLMSClock
+
+    c = gurux.GXDLMSClient(True, 16, 1, Authentication.LOW, "12345678", InterfaceType.HDLC)
+    snrm = c.snrmRequest().hex()
+    aarq, = [bytes(f).hex() for f in c.aarqRequest()]
+    read, = [bytes(f).hex() for f in c.read(GXDLMSClock("0.0.1.0.0.255"), 2)]
+    w = gurux.GXDLMSClient(True, 16, 1, Authentication.NONE, None, InterfaceType.WRAPPER)
+    w_aarq, = [bytes(f).hex() for f in w.aarqRequest()]
+    lines = [snrm, aarq, read, w_aarq]
+    a, b, r, d = views("--frame", "auto", "-", stdin="\n".join(lines))
+    assert a["control"]["kind"] == "SNRM" and a["destination"]["server_upper"] == 1
+    assert b["control"]["kind"] == "I" and b["source"] == {"client_sap": 16, "size": 1}
+    assert b["llc"]["ssap"] == "E6"
+    aarq_view = b["apdu"]
+    assert aarq_view["apdu"] == "AARQ" and aarq_view["mechanism_name"] == "low"
+    assert aarq_view["calling_authentication_value"] == "12345678"
+    assert aarq_view["application_context_name"] == "logical-name"
+    assert aarq_view["user_information"]["apdu"] == "InitiateRequest"
+    assert r["apdu"]["attribute_descriptor"] == {"class_id": 8, "instance_id": "0.0.1.0.0.255",
+                                                 "attribute_id": 2}
+    assert d["frame"] == "wrapper" and d["source_wport"] == 16 and d["destination_wport"] == 1
+    assert d["apdu"]["apdu"] == "AARQ" and d["apdu"]["mechanism_name"] is None
+    round_trips([x.upper() for x in lines])
