@@ -128,3 +128,34 @@ def test_gurux_remote_disconnect():
     assert p.talk(p.c.method(dc, 1, 0, DataType.INT8)).error == 0
     assert objs[4].get(3, None, None)[1] == 0
     assert p.talk(p.c.read(dc, 2)).value is False
+
+
+def sn_meter():
+    t = [T0]
+    table = (
+        (8, "0.0.1.0.0.255", {"time_source": lambda: t[0]}, 0x2000),
+        (3, "1.0.1.8.0.255", {"value": (DOUBLE_LONG_UNSIGNED, 4242), "scaler_unit": (-2, 30)}, 0x2100),
+        (70, "0.0.96.3.10.255", None, 0x2200),
+        (12, "0.0.40.0.0.255", None, 0xFA00),
+    )
+    objs = build(table)
+    model = bind(objs)
+    return Server(model, (AssociationConfig(16, context=2, max_pdu=256),)), objs
+
+
+def test_gurux_sn_client_reads_objects_by_base_name():
+    server, objs = sn_meter()
+    p = Peer(server)
+    p.c = GXDLMSClient(False, 16, 1, Authentication.NONE, None, InterfaceType.PDU)
+    p.c.maxReceivePDUSize = 256
+    p.associate()
+    found = p.c.parseObjects(p.talk([p.c.getObjectsRequest()]).data, True)
+    assert [(int(o.objectType), o.shortName) for o in found] == [(8, 0x2000), (3, 0x2100), (70, 0x2200),
+                                                                 (12, 0xFA00)]  # a long on the wire
+    reg = found.findBySN(0x2100)
+    assert p.talk(p.c.read(reg, 2)).value == 4242
+    p.c.updateValue(reg, 3, p.talk(p.c.read(reg, 3)).value)
+    assert reg.scaler == 0.01
+    dc = found.findBySN(0x2200)
+    assert p.talk(p.c.method(dc, 1, 0, DataType.INT8)).error == 0   # a Write to base + 0x20
+    assert objs[2].get(3, None, None)[1] == 0
