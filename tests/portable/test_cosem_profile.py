@@ -84,6 +84,9 @@ def test_ring_keeps_the_newest_entries_and_reset_empties_it():
     _run(t, wh, lp, 3)
     assert axdr.decode(_bytes(lp.get(2, None, None)))[1] == [_row(8), _row(9)]
     assert _code(lp.set, 8, (DOUBLE_LONG_UNSIGNED, 0), None) == 250
+    lp.set(8, (DOUBLE_LONG_UNSIGNED, 4), None)               # back to what the meter planned
+    assert _code(lp.set, 8, (DOUBLE_LONG_UNSIGNED, 5), None) == 250           # but no more
+    assert _code(lp.set, 8, (DOUBLE_LONG_UNSIGNED, 0xFFFFFFFF), None) == 250
     assert _code(lp.set, 2, (ARRAY, []), None) == 3
     assert _code(lp.set, 7, (DOUBLE_LONG_UNSIGNED, 0), None) == 3
 

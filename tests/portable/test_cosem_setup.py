@@ -97,6 +97,10 @@ def test_tcp_udp_and_ipv4_setup():
     ip.action(2, (DOUBLE_LONG_UNSIGNED, 0xE0000001), None)
     assert ip.get(4, None, None) == (ARRAY, ((DOUBLE_LONG_UNSIGNED, 0xE0000002),))
     assert _code(ip.action, 2, (DOUBLE_LONG_UNSIGNED, 1), None) == 250
+    for a in range(63):
+        ip.action(1, (DOUBLE_LONG_UNSIGNED, a), None)
+    assert _code(ip.action, 1, (DOUBLE_LONG_UNSIGNED, 99), None) == 250   # 64 at most
+    assert ip.action(3, None, None) == (LONG_UNSIGNED, 64)
     assert _code(ip.set, 8, (UNSIGNED, 1), None) == 12
     ip.set(8, (BOOLEAN, True), None)
     assert sn_target(Ipv4Setup("0.0.25.1.0.255", short_name=0x800), 0x860) == ("m", 1)

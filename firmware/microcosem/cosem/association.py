@@ -17,7 +17,7 @@ from ..axdr import (ARRAY, BIT_STRING, ENUM, INTEGER, LONG, LONG_UNSIGNED, NULL_
                     encode_length)
 from ..errors import AccessError
 from .base import (ANY, OBJECT_UNAVAILABLE, OBJECT_UNDEFINED, OTHER_REASON, READ_WRITE_DENIED,
-                   CosemObject, check)
+                   CosemObject, check, grow)
 
 # association_status (attribute 8)
 NON_ASSOCIATED = 0
@@ -192,7 +192,7 @@ class AssociationLN(_Association):
         uid = parameters[1][0][1]
         users = [u for u in self.user_list[1] if u[1][0][1] != uid]
         if m == 5:
-            users.append(parameters)
+            users = list(grow(users, parameters))
         elif len(users) == len(self.user_list[1]):
             raise AccessError("no such user", OTHER_REASON)
         self.user_list = (ARRAY, tuple(users))

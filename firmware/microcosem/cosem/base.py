@@ -45,6 +45,18 @@ TYPE_UNMATCHED = const(12)
 SCOPE_OF_ACCESS_VIOLATED = const(13)
 OTHER_REASON = const(250)
 
+# Lists a client grows by method (add_user, insert, add_mc_IP_address...) stop here,
+# so that no client can fill a meter's heap one call at a time.
+MAX_LIST = const(64)
+
+
+def grow(items, item):
+    """items + (item,), refused once MAX_LIST long."""
+    if len(items) >= MAX_LIST:
+        raise AccessError("list full (%d)" % MAX_LIST, OTHER_REASON)
+    return tuple(items) + (item,)
+
+
 # pseudo tags of type descriptions
 ANY = const(-1)
 SIMPLE = const(-2)

@@ -11,7 +11,7 @@ calendar at activate_passive_calendar_time.
 from ..axdr import ARRAY, LONG_UNSIGNED, OCTET_STRING, STRUCTURE, UNSIGNED
 from ..cosemdate import DateTime
 from ..errors import AccessError
-from .base import DT, NO_DATE_TIME, OTHER_REASON, CosemObject, check, date_time_bytes, param_int
+from .base import DT, NO_DATE_TIME, OTHER_REASON, CosemObject, check, date_time_bytes, grow, param_int
 from .control import run_action_item
 
 _SPEC_DAY_TD = (STRUCTURE, (LONG_UNSIGNED, OCTET_STRING, UNSIGNED))  # {index, date(5), day_id}
@@ -53,7 +53,7 @@ class SpecialDaysTable(CosemObject):
                 raise AccessError("specialday_date is a date (5 bytes)", OTHER_REASON)
             idx = parameters[1][0][1]
             rest = tuple(e for e in self.entries[1] if e[1][0][1] != idx)
-            self.entries = (ARRAY, rest + (parameters,))
+            self.entries = (ARRAY, grow(rest, parameters))
         else:         # delete (index)
             check(parameters, LONG_UNSIGNED)
             rest = tuple(e for e in self.entries[1] if e[1][0][1] != parameters[1])

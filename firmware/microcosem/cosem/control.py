@@ -14,7 +14,7 @@ from ..axdr import (ARRAY, BOOLEAN, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_UN
 from ..cosemdate import DateTime
 from ..errors import AccessError
 from .base import (ANY, DT, NO_DATE_TIME, OBJECT_UNAVAILABLE, OTHER_REASON, SIMPLE, TYPE_UNMATCHED,
-                   CosemObject, check, date_time_bytes, param_int)
+                   CosemObject, check, date_time_bytes, grow, param_int)
 
 ACTION_ITEM_TD = (STRUCTURE, (OCTET_STRING, LONG_UNSIGNED))  # {script_logical_name, script_selector}
 VALUE_DEFINITION_TD = (STRUCTURE, (LONG_UNSIGNED, OCTET_STRING, INTEGER))
@@ -447,7 +447,7 @@ class RegisterActivation(CosemObject):
     def _action(self, m, parameters, ctx):
         if m == 1:    # add_register (object_definition)
             check(parameters, _OBJECT_DEF_TD)
-            self.register_assignment = (ARRAY, tuple(self.register_assignment[1]) + (parameters,))
+            self.register_assignment = (ARRAY, grow(self.register_assignment[1], parameters))
         elif m == 2:  # add_mask: replaces a mask of the same name
             check(parameters, _MASK_TD)
             n = len(self.register_assignment[1])
@@ -456,7 +456,7 @@ class RegisterActivation(CosemObject):
                     raise AccessError("mask index out of range", OTHER_REASON)
             name = bytes(parameters[1][0][1])
             rest = tuple(x for x in self.mask_list[1] if bytes(x[1][0][1]) != name)
-            self.mask_list = (ARRAY, rest + (parameters,))
+            self.mask_list = (ARRAY, grow(rest, parameters))
         else:         # delete_mask (mask_name)
             check(parameters, OCTET_STRING)
             name = bytes(parameters[1])

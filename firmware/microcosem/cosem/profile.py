@@ -19,7 +19,8 @@ entry_descriptor) picks rows and columns while streaming.
 capture_objects are (object, attribute_index, data_index) of the meter's
 own objects.  row_size is the slot size in bytes; without it the first
 captured row sets it (right for rows of fixed-size values: numbers,
-date-times).  Only sort_method fifo (1) is kept: the oldest row leaves first.
+date-times).  A client may set profile_entries up to max_entries (by
+default the profile_entries the meter gave).  Only sort_method fifo (1) is kept: the oldest row leaves first.
 
 A capture into a full ring while a long read of the buffer is still being
 sent drops the oldest row: the rest of the read moves on by one and ends
@@ -80,10 +81,12 @@ class ProfileGeneric(CosemObject):
     _next = None       # UTC second of the next periodic capture
 
     def __init__(self, logical_name, capture_objects=(), profile_entries=1, row_size=None,
-                 ring=None, short_name=None, **values):
+                 ring=None, short_name=None, max_entries=None, **values):
         CosemObject.__init__(self, logical_name, short_name, **values)
         self._capture = tuple(capture_objects)
         self._entries = profile_entries
+        # a client may shrink the buffer, or grow it up to what the meter planned for
+        self._max = profile_entries if max_entries is None else max_entries
         if ring is not None:
             self._ring = ring
             self._owned = False
@@ -184,7 +187,7 @@ class ProfileGeneric(CosemObject):
             self.sort_method = value
         elif i == 8:
             n = value[1]
-            if n == 0 or (not self._owned and n > self._ring.slots):
+            if n == 0 or n > self._max or (not self._owned and n > self._ring.slots):
                 raise AccessError("profile_entries out of range", OTHER_REASON)
             self._reshape(n)
         elif i == 6:

@@ -12,7 +12,7 @@ from ..axdr import (ARRAY, BOOLEAN, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_UN
                     STRUCTURE, UNSIGNED, EncodedData)
 from ..errors import AccessError
 from .base import (DT, OBJECT_UNAVAILABLE, OTHER_REASON, READ_WRITE_DENIED, CosemObject, check,
-                   param_int)
+                   grow, param_int)
 
 
 class _Setup(CosemObject):
@@ -65,7 +65,7 @@ class SapAssignment(_Setup):
         rest = tuple(e for e in self.sap_assignment_list[1]
                      if bytes(e[1][1][1]) != name and e[1][0][1] != sap)
         if sap:
-            rest = rest + (parameters,)
+            rest = grow(rest, parameters)
         self.sap_assignment_list = (ARRAY, rest)
         if self.on_change is not None:
             self.on_change(self, 2)
@@ -159,7 +159,7 @@ class Ipv4Setup(_Setup):
         check(parameters, DOUBLE_LONG_UNSIGNED)
         rest = tuple(a for a in mc if a[1] != parameters[1])
         if m == 1:    # add_mc_IP_address
-            rest = rest + (parameters,)
+            rest = grow(rest, parameters)
         elif len(rest) == len(mc):
             raise AccessError("no such multicast address", OTHER_REASON)
         self.multicast_ip_address = (ARRAY, rest)
