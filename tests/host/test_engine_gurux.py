@@ -96,3 +96,23 @@ def test_gurux_lls():
     with pytest.raises(Exception):
         bad.associate()
     assert not server.context(17).associated
+
+
+def test_gurux_sn_read_and_write():
+    # (gurux-dlms 1.0.203's Python client cannot take an SN data-block-result: it calls
+    # GXReplyData.setTotalCount / getMoreData, which it lacks; so no SN blocks here)
+    from microcosem.apdu.acse import CONTEXT_SN
+
+    model = ObjectModel((register(short_name=0x2000),))
+    server = Server(model, (AssociationConfig(16, context=CONTEXT_SN, max_pdu=128),))
+    p = Peer(server, 16, pdu=128)
+    p.c = GXDLMSClient(False, 16, 1, Authentication.NONE, None, InterfaceType.PDU)
+    p.associate()
+    assert server.context(16).associated and p.c.negotiatedConformance
+    reg = GXDLMSRegister("1.0.1.8.0.255")
+    reg.shortName = 0x2000
+    assert p.talk(p.c.read(reg, 2)).value == 1234
+    reg.value = 5
+    reg.setDataType(2, DataType.UINT32)
+    assert p.talk(p.c.write(reg, 2)).error == 0
+    assert model.find(3, REGISTER_LN).values[0] == (DOUBLE_LONG_UNSIGNED, 5)
