@@ -679,7 +679,8 @@ class _WithSelection(_Kind):
 
     def from_json(self, j, path, ctx):
         _object(j, path, ("attribute_descriptor",), ("access_selection",))
-        return (_ATTRIBUTE.from_json(j["attribute_descriptor"], path + ".attribute_descriptor", ctx),
+        return (_ATTRIBUTE.from_json(j["attribute_descriptor"], path + ".attribute_descriptor",
+                                     ctx),
                 _SELECTION.from_json(j.get("access_selection"), path + ".access_selection", ctx))
 
 

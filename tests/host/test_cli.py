@@ -185,7 +185,8 @@ def test_bare_data_values():
     assert encode_ok('{"unsigned": 5} {"octet-string": {"text": "AB"}}') == "1105\n09024142\n"
     err = fails(["decode", "--data", "02 02 12 00"])
     assert err == "microcosem: error: data ends early: number truncated at offset 2\n"
-    assert "no data type named 'unsinged'" in fails(["encode"], stdin='{"structure": [{"unsinged": 5}]}')
+    err = fails(["encode"], stdin='{"structure": [{"unsinged": 5}]}')
+    assert "no data type named 'unsinged'" in err
     err = fails(["encode"], stdin='[{"unsigned": 5}, {"unsinged": 5}]')
     assert err == ("microcosem: error: [1]: an object of keys 'unsinged' holds neither \"apdu\" "
                    "(an APDU), \"frame\" (a frame) nor one data type name (a Data value)\n")
@@ -373,7 +374,8 @@ def test_subprocess_round_trip():
 def test_subprocess_errors_and_help():
     p = _sh(["decode", "C0 01 C1"])
     assert p.returncode == 1 and p.stdout == ""
-    assert p.stderr == "microcosem: error: APDU ends early: COSEM descriptor truncated at offset 3\n"
+    assert p.stderr == ("microcosem: error: APDU ends early: COSEM descriptor truncated "
+                        "at offset 3\n")
     p = _sh(["encode"], '{"apdu": "GetRequestNext", "invoke_id_and_priority": true}')
     assert p.returncode == 1 and p.stderr.count("\n") == 1
     assert "invoke_id_and_priority: expected an object" in p.stderr

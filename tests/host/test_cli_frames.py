@@ -137,7 +137,8 @@ def test_frame_errors():
         good[14:18]) in fails(["decode", "--frame", "hdlc", bad_hcs])
     err = fails(["decode", "--frame", "hdlc", good[:-8]])
     assert err.startswith("microcosem: error: frame ends early: HDLC frame of 26 bytes incomplete")
-    assert "HDLC opening flag expected at offset 0" in fails(["decode", "--frame", "hdlc", "A0A0A0A0"])
+    err = fails(["decode", "--frame", "hdlc", "A0A0A0A0"])
+    assert "HDLC opening flag expected at offset 0" in err
     err = fails(["decode", "--frame", "hdlc", "-"], stdin=good + "\n" + good + "00\n")
     assert err.startswith("microcosem: error: line 2: ")
 

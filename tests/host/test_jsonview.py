@@ -36,7 +36,8 @@ def test_the_forms():
                           "values": []}}
     # a date-time given as raw bytes is shown like a decoded one
     raw = DateTime(2026, 1, 2, 5, 3, 4, 5, 6, 0, 0).to_bytes()
-    assert data_to_json((DATE_TIME, raw)) == {"date-time": "2026-01-02 Fri 03:04:05.06 dev=0 status=0x00"}
+    assert data_to_json((DATE_TIME, raw)) == {
+        "date-time": "2026-01-02 Fri 03:04:05.06 dev=0 status=0x00"}
 
 
 @pytest.mark.parametrize("text, value", [
