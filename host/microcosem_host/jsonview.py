@@ -1072,9 +1072,43 @@ _CLASS_FIELD_KINDS = {
 }
 
 
-def field_kind(cls_name, field):
-    """The kind that shows `field` of the class named `cls_name`; None if unknown."""
-    return _CLASS_FIELD_KINDS.get((cls_name, field)) or _FIELD_KINDS.get(field)
+class _Generic(_Kind):
+    """A field the tables do not know yet (an APDU class newer than this view):
+    shown by its Python type so that decode still works and simple values
+    still round trip: ints, booleans, bytes as hex, text as {"text": ...},
+    sequences as arrays."""
+
+    nullable = True
+
+    def to_json(self, v, ctx):
+        if v is None or isinstance(v, (bool, int)):
+            return v
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            return _hexstr(v)
+        if isinstance(v, str):
+            return {"text": v}
+        if isinstance(v, (list, tuple)):
+            return [self.to_json(x, ctx) for x in v]
+        return repr(v)
+
+    def from_json(self, j, path, ctx):
+        if j is None or isinstance(j, (bool, int)):
+            return j
+        if isinstance(j, str):
+            return _hex(j, path)
+        if isinstance(j, list):
+            return [self.from_json(x, "%s[%d]" % (path, i), ctx) for i, x in enumerate(j)]
+        _object(j, path, ("text",))
+        return _str(j["text"], path + ".text")
+
+
+_GENERIC = _Generic()
+
+
+def field_kind(cls_name, field, generic=None):
+    """The kind that shows `field` of the class named `cls_name`; `generic`
+    (None: a kind by Python type) when the tables have none."""
+    return _CLASS_FIELD_KINDS.get((cls_name, field)) or _FIELD_KINDS.get(field) or generic
 
 
 def apdu_classes():
@@ -1130,9 +1164,7 @@ def apdu_to_json(apdu, guess=False):
     j = {"apdu": name}
     ctx = _Shown(apdu, guess)
     for f in apdu.FIELDS:
-        kind = field_kind(name, f)
-        if kind is None:
-            raise EncodeError("%s.%s has no JSON form" % (name, f))
+        kind = field_kind(name, f, _GENERIC)
         v = getattr(apdu, f)
         j[f] = None if v is None else kind.to_json(v, ctx)
     return j
@@ -1155,7 +1187,7 @@ def apdu_from_json(j, path=""):
             raise _err(path, "no field %r" % (k,))
     values = _Fields()
     for f in cls.FIELDS:
-        kind = field_kind(name, f)
+        kind = field_kind(name, f, _GENERIC)
         fj = j.get(f)
         p = path + "." + f
         if fj is None:

@@ -236,3 +236,20 @@ def test_any_json_in_any_place_is_read_or_refused(which, where, new):
         assert "\n" not in str(e)
         return
     apdu.to_bytes()
+
+
+def test_a_field_the_tables_do_not_know_still_shows(monkeypatch):
+    from microcosem.apdu.get import GetRequestNext
+    from microcosem_host import jsonview
+
+    # as if GetRequestNext had grown a field this view has no form for
+    monkeypatch.setattr(jsonview, "_FIELD_KINDS", dict(jsonview._FIELD_KINDS))
+    del jsonview._FIELD_KINDS["block_number"]
+    a = GetRequestNext(invoke_id_and_priority=0xC1, block_number=7)
+    j = apdu_to_json(a)
+    assert j["block_number"] == 7
+    assert apdu_from_json(j) == a
+    g = jsonview._GENERIC
+    for v in (None, True, 5, b"\x01", "abc", [1, b"\x02", ["x"]]):
+        back = g.from_json(json.loads(json.dumps(g.to_json(v, None))), "f", None)
+        assert back == v or (isinstance(v, list) and back == [1, b"\x02", ["x"]])
