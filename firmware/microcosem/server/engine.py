@@ -214,7 +214,14 @@ class Server:
             except DlmsError:
                 return exception_response(SERVICE_NOT_ALLOWED, DECIPHERING_ERROR)
             reply = self._service(ctx, plain)
-            return None if reply is None else sec.protect(ctx, reply)
+            if reply is None:
+                return None
+            try:
+                return sec.protect(ctx, reply)
+            except ServiceError as e:
+                return e.apdu or exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
+            except DlmsError:  # e.g. no invocation counter left: say so in the clear
+                return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
         if ctx.context == CONTEXT_LN_CIPHERED or ctx.context == CONTEXT_SN_CIPHERED:
             if ctx.status != NON_ASSOCIATED:
                 # a ciphered context takes protected APDUs only
@@ -329,10 +336,12 @@ class Server:
             return None
         if diagnostic is not None:
             source = ACSE_SERVICE_PROVIDER if provider else ACSE_SERVICE_USER
-            if error is None and initiate is not None:
-                user = self._initiate_response(ctx, initiate)
-            elif error is not None:
+            if error is not None:
                 user = error
+            elif initiate is not None and cfg.context in (CONTEXT_LN, CONTEXT_SN):
+                # as Gurux does: the InitiateResponse the server would have given
+                # (a ciphered one only goes to a client that passed the ACSE checks)
+                user = self._initiate_response(ctx, initiate)
             ctx.reset()
             return self._aare(ctx, RESULT_REJECTED_PERMANENT, (source, diagnostic),
                               cfg.context, user)
@@ -341,7 +350,13 @@ class Server:
             return self._aare(ctx, RESULT_REJECTED_PERMANENT,
                               (ACSE_SERVICE_USER, USER_NO_REASON_GIVEN), context, error)
         self._accept(ctx, initiate, mechanism)
-        user = self._initiate_response(ctx, initiate)
+        try:
+            user = self._initiate_response(ctx, initiate)
+        except DlmsError as e:  # the security hook cannot protect it
+            self.last_error = e
+            ctx.reset()
+            return self._aare(ctx, RESULT_REJECTED_PERMANENT,
+                              (ACSE_SERVICE_USER, USER_NO_REASON_GIVEN), context)
         if ctx.status == ASSOCIATION_PENDING:
             try:
                 ctx.stoc = bytes(cfg.authenticator.challenge(ctx, ctx.ctos))
@@ -445,7 +460,11 @@ class Server:
             return OBJECT_UNDEFINED
         if ctx.status != ASSOCIATED:
             return READ_WRITE_DENIED
-        mode = ctx.config.attribute_access(obj, attr)
+        try:
+            mode = ctx.config.attribute_access(obj, attr)
+        except Exception as e:  # the meter's own access callable: deny, do not fail
+            self.last_error = e
+            return READ_WRITE_DENIED
         if mode not in (_WRITABLE if write else _READABLE):
             return READ_WRITE_DENIED
         return SUCCESS
@@ -465,9 +484,12 @@ class Server:
         if ctx.status != ASSOCIATED and not (ctx.status == ASSOCIATION_PENDING
                                              and _hls_reply_method(obj, "m", m)):
             return READ_WRITE_DENIED
-        if not ctx.config.method_access(obj, m):
+        try:
+            allowed = ctx.config.method_access(obj, m)
+        except Exception as e:
+            self.last_error = e
             return READ_WRITE_DENIED
-        return SUCCESS
+        return SUCCESS if allowed else READ_WRITE_DENIED
 
     def read_value(self, ctx, obj, attr, selection):
         """obj.get: a Data, an EncodedData, or an int data-access-result."""
@@ -592,7 +614,7 @@ class Server:
                 return bytes((0xC4, 1, iip, 1, OTHER_REASON))
             return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
         # with-list: the answer is the SEQUENCE OF Get-Data-Result, and in blocks
-        # the raw-data is that same sequence (Green Book 9.4.6.3)
+        # the raw-data is that same sequence
         values = []
         for d, sel in req.attribute_descriptors:
             v = self._get_value(ctx, d, sel)
@@ -605,6 +627,8 @@ class Server:
             values.append(v)
         reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 3, iip), EncodedData(_results(values)),
                                 CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
+        if reply is False:
+            return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
         return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
 
     # ------------------------------------------------------------ SET

@@ -77,6 +77,8 @@ def read(server, ctx, req):
                 v = OTHER_REASON
         values.append(v)
     reply = server.start_long(ctx, OUT_READ, 0, (0x0C,), EncodedData(_items(values)), bit)
+    if reply is False:
+        return bytes((0x0E, 5, SERVICE, 0))  # confirmed-service-error read, service, other
     return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
 
 
