@@ -73,3 +73,53 @@ def test_mutated_valid(apdu, where, value, cut, sap):
     check(server, bytes(b), sap)
     for a in VALID:  # the whole sequence after it, the server in whatever state it is in
         check(server, a, sap)
+
+
+def _client_in_state(state):
+    from microcosem.client import Client, ClientSettings
+
+    c = Client(ClientSettings(max_receive_pdu=128))
+    if state == "aarq":
+        c.associate()
+        return c
+    c.server_max_pdu = 64
+    c.associated = True
+    ln = bytes((1, 0, 1, 8, 0, 255))
+    if state == "get":
+        c.get_request(3, ln, 2)
+    elif state == "list":
+        c.get_with_list_request([(3, ln, 2), (3, ln, 3)])
+    elif state == "set":
+        c.set_request(3, ln, 2, (9, bytes(100)))  # in blocks
+    elif state == "action":
+        c.action_request(3, ln, 1, (9, bytes(100)))
+    elif state == "read":
+        c.read_request([0x2008, 0x2010])
+    elif state == "write":
+        c.write_request([(0x2008, (6, 1))])
+    else:
+        c.release_request()
+    return c
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(("aarq", "get", "list", "set", "action", "read", "write", "rlrq")),
+       st.one_of(st.binary(max_size=60),
+                 st.sampled_from(VALID).map(lambda v: bytes((0xC4 | (v[0] & 3),)) + v[1:]),
+                 st.builds(lambda head, tail: head + tail,
+                           st.sampled_from((b"\xc4\x01\xc1", b"\xc4\x02\xc1", b"\xc4\x03\xc1", b"\xc5\x02\xc1",
+                                            b"\xc7\x04\xc1", b"\xc7\x02\xc1", b"\x0c\x01\x02", b"\x0c\x02",
+                                            b"\x0d\x01", b"\x61\x29", b"\xd8\x01", b"\x0e\x01")),
+                           st.binary(max_size=30))))
+def test_client_takes_any_answer(state, apdu):
+    """Whatever comes back, the client raises one of the project's errors or answers."""
+    from microcosem.errors import DlmsError
+
+    c = _client_in_state(state)
+    try:
+        done, value = c.feed(apdu)
+    except DlmsError:
+        return
+    assert done in (True, False)
+    if not done:
+        assert value is None or isinstance(value, bytes)
