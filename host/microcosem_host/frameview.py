@@ -71,13 +71,13 @@ class HdlcView:
         while pos < end:
             while pos + 1 < end and buf[pos] == hf.FLAG and buf[pos + 1] == hf.FLAG:
                 pos += 1  # inter-frame fill, or a closing flag then an opening one
+            if pos + 1 == end and buf[pos] == hf.FLAG:
+                break  # trailing fill
             frame = self._decode_frame(buf, pos, end)
             views.append(self._view(buf, frame))
             pos = frame.end + 1
             if pos < end and buf[pos] != hf.FLAG:
                 pos = frame.end  # one flag closes this frame and opens the next
-            elif pos + 1 == end and buf[pos] == hf.FLAG:
-                break  # a trailing fill flag
         return views
 
     @staticmethod

@@ -113,7 +113,8 @@ def test_several_frames_on_one_line():
     f1 = frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + GET)
     f2 = frame(hf.RR | (1 << 5), SERVER, CLIENT)
     # separate flags, inter-frame fill, and one flag shared by two frames
-    for line in (f1 + f2, f1 + "7E7E" + f2, f1 + f2[2:], "7E" + f1 + f2 + "7E"):
+    for line in (f1 + f2, f1 + "7E7E" + f2, f1 + f2[2:], "7E" + f1 + f2 + "7E",
+                 "7E7E" + f1 + f2 + "7E7E7E"):
         got = views("--frame", "hdlc", line)
         assert [v["control"]["kind"] for v in got] == ["I", "RR"], line
 

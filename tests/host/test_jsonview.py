@@ -107,7 +107,7 @@ def test_every_date_time_survives_its_text(dt):
     assert parse_stamp(DateTime, stamp_text(dt)).to_bytes() == dt.to_bytes()
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.binary(max_size=40))
 def test_whatever_decodes_has_a_json_form(b):
     try:
@@ -118,7 +118,7 @@ def test_whatever_decodes_has_a_json_form(b):
     assert axdr.encode(through_json(axdr.decode(c))) == c
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.sampled_from([0x01, 0x05, 0x06, 0x08, 0x0C, 0x0D, 0x0E, 0x0F, 0x16, 0x18, 0x60,
                         0x61, 0x62, 0x63, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC7, 0xD8]),
        st.integers(1, 6), st.binary(max_size=40))
@@ -224,7 +224,7 @@ def _samples():
 SAMPLE_VIEWS = _samples()
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.sampled_from(range(len(SAMPLE_VIEWS))), st.integers(0, 10 ** 6), json_values)
 def test_any_json_in_any_place_is_read_or_refused(which, where, new):
     view = SAMPLE_VIEWS[which]
