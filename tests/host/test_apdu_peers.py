@@ -15,8 +15,8 @@ from microcosem.apdu import acse, decode_apdu
 from microcosem.apdu.acse import AARE, AARQ, RLRE, RLRQ
 from microcosem.apdu.action import (ActionRequestNormal, ActionRequestWithList,
                                     ActionResponseNormal, ActionResponseWithList)
-from microcosem.apdu.get import (GetRequestNormal, GetRequestWithList, GetResponseNormal,
-                                 GetResponseWithDatablock, GetResponseWithList)
+from microcosem.apdu.get import (GetRequestNext, GetRequestNormal, GetRequestWithList,
+                                 GetResponseNormal, GetResponseWithDatablock, GetResponseWithList)
 from microcosem.apdu.initiate import InitiateResponse
 from microcosem.apdu.notify import DataNotification, EventNotificationRequest
 from microcosem.apdu.service_error import ConfirmedServiceError, ExceptionResponse
@@ -32,7 +32,7 @@ from gurux_dlms import GXByteBuffer, GXDLMSClient, GXDLMSTranslator, GXReplyData
 from gurux_dlms.enums import (Authentication, Conformance, DataType, InterfaceType,  # noqa: E402
                               Security, TranslatorOutputType)
 from gurux_dlms.objects import (GXDLMSClock, GXDLMSData, GXDLMSDisconnectControl,  # noqa: E402
-                                GXDLMSProfileGeneric)
+                                GXDLMSImageTransfer, GXDLMSProfileGeneric)
 from gurux_dlms.secure import GXDLMSSecureClient  # noqa: E402
 
 CLOCK = bytes.fromhex("0000010000FF")
@@ -177,6 +177,32 @@ def test_gurux_release_after_our_aare():
     assert r == RLRQ(reason=acse.RLRQ_NORMAL)
 
 
+def test_gurux_set_and_action_in_blocks():
+    # a value longer than the PDU goes out as first block + blocks; the raw
+    # data put back together is the value's A-XDR encoding
+    c = client()
+    c.negotiatedConformance |= (Conformance.BLOCK_TRANSFER_WITH_SET_OR_WRITE
+                                | Conformance.BLOCK_TRANSFER_WITH_ACTION)
+    c.settings.maxPduSize = 64
+    d = GXDLMSData("0.0.128.0.0.255")
+    d.value = bytes(range(150))
+    d.setDataType(2, DataType.OCTET_STRING)
+    got = [ours(f) for f in frames(c.write(d, 2))]
+    assert [type(a).__name__ for a in got] == ["SetRequestWithFirstDatablock",
+                                               "SetRequestWithDatablock", "SetRequestWithDatablock"]
+    assert got[0].attribute_descriptor == (1, bytes.fromhex("0000800000FF"), 2)
+    assert [(a.last_block, a.block_number) for a in got] == [(False, 1), (False, 2), (True, 3)]
+    assert b"".join(a.raw_data for a in got) == bytes.fromhex("098196") + bytes(range(150))
+    got = [ours(f) for f in frames(c.method(GXDLMSImageTransfer("0.0.44.0.0.255"), 2,
+                                            bytes(range(100)), DataType.OCTET_STRING))]
+    assert [type(a).__name__ for a in got] == ["ActionRequestWithFirstPblock",
+                                               "ActionRequestWithPblock"]
+    assert got[0].method_descriptor == (18, bytes.fromhex("00002C0000FF"), 2)
+    # (Gurux 1.0.203 flags its last pblock last_block=FALSE; all the data is there)
+    assert [(a.last_block, a.block_number) for a in got] == [(False, 1), (False, 2)]
+    assert b"".join(a.raw_data for a in got) == bytes.fromhex("0964") + bytes(range(100))
+
+
 # ---------------------------------------------------------------- we make, Gurux reads
 
 
@@ -233,6 +259,17 @@ def test_gurux_reads_our_responses():
     r = _gurux_reply(GetResponseWithDatablock(invoke_id_and_priority=0xC1, last_block=True,
                                               block_number=1, result=bytes.fromhex("120005")))
     assert r.value == 5
+    # a GET in two blocks.  (Gurux 1.0.203's receiverReady over InterfaceType.PDU
+    # writes the GetRequestNext without its C0 tag, 00 02 C1 00000001, so the
+    # next-request comes from dlms-cosem below.)
+    c = client()
+    c.negotiatedConformance |= Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ
+    r = GXReplyData()
+    value = bytes.fromhex("0A03") + b"abc"
+    for last, n, part in ((False, 1, value[:3]), (True, 2, value[3:])):
+        c.getData(GXByteBuffer(GetResponseWithDatablock(
+            invoke_id_and_priority=0xC1, last_block=last, block_number=n, result=part).to_bytes()), r)
+    assert r.value == "abc"
 
 
 def test_gurux_translator_reads_our_apdus():
@@ -253,6 +290,12 @@ def test_gurux_translator_reads_our_apdus():
         (WriteResponse(results=[(0, None), (1, 3)]), ("<Success />", "ReadWriteDenied")),
         (InformationReportRequest(variable_access_specifications=[(VARIABLE_NAME, 0xFA08)],
                                   values=[(LONG_UNSIGNED, 5)]), ("<InformationReportRequest>",)),
+        (InformationReportRequest(current_time=TIME,
+                                  variable_access_specifications=[(VARIABLE_NAME, 0xFA08)],
+                                  values=[(LONG_UNSIGNED, 5)]),
+         # (Gurux skips the length-prefixed time, then reads the rest; it
+         # stores the time in a misspelt attribute, so its XML omits it)
+         ('VariableName Value="FA08"', 'UInt16 Value="0005"')),
         (DataNotification(long_invoke_id_and_priority=0x40000001, date_time=TIME,
                           body=(STRUCTURE, [(LONG_UNSIGNED, 5), (DOUBLE_LONG_UNSIGNED, 1)])),
          ('LongInvokeIdAndPriority Value="40000001"', 'DateTime Value="07E50C1F05173B3B00FFC400"')),
@@ -306,6 +349,14 @@ def test_dlms_cosem_xdlms_both_ways():
     pairs = [
         (xdlms.GetRequestNormal(cosem_attribute=CLOCK_TIME, invoke_id_and_priority=IIP),
          GetRequestNormal(invoke_id_and_priority=0xC1, attribute_descriptor=(8, CLOCK, 2))),
+        (xdlms.GetRequestNext(block_number=1, invoke_id_and_priority=IIP),
+         GetRequestNext(invoke_id_and_priority=0xC1, block_number=1)),
+        (xdlms.GetResponseWithBlock(data=b"\x01\x02\x03", block_number=1, invoke_id_and_priority=IIP),
+         GetResponseWithDatablock(invoke_id_and_priority=0xC1, last_block=False, block_number=1,
+                                  result=b"\x01\x02\x03")),
+        (xdlms.GetResponseLastBlock(data=b"\x04", block_number=2, invoke_id_and_priority=IIP),
+         GetResponseWithDatablock(invoke_id_and_priority=0xC1, last_block=True, block_number=2,
+                                  result=b"\x04")),
         (xdlms.GetResponseNormal(data=bytes.fromhex("090C") + TIME, invoke_id_and_priority=IIP),
          GetResponseNormal(invoke_id_and_priority=0xC1, result=(OCTET_STRING, TIME))),
         (xdlms.GetResponseNormalWithError(error=enumerations.DataAccessResult.OBJECT_UNDEFINED,
