@@ -544,13 +544,17 @@ class Client:
     def _hls_reply(self, apdu):
         # the answer to reply_to_HLS_authentication: f(CtoS), checked by the hook
         if self._hls_sn:
+            if apdu[0] != 0x0C:
+                raise DecodeError("ReadResponse expected", 0)
             resp = decode_apdu(apdu)
+            if len(resp.results) != 1:
+                raise DecodeError("one ReadResponse item expected", 0)
             choice, value = resp.results[0]
             if choice != 0:
                 raise AssociationError("HLS refused: %s" % data_access_result_name(value), 1, None)
         else:
-            if apdu[1] != 1:
-                raise DecodeError("ActionResponseNormal expected", 1)
+            if len(apdu) < 5 or apdu[0] != 0xC7 or apdu[1] != 1:
+                raise DecodeError("ActionResponseNormal expected", 0)
             (result, value), pos = _action_result(apdu, 3, len(apdu))
             if result != SUCCESS or value is None or type(value) is int:
                 raise AssociationError("HLS refused: %s" % action_result_name(result), 1, None)

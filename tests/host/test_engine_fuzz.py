@@ -82,6 +82,23 @@ def _client_in_state(state):
     if state == "aarq":
         c.associate()
         return c
+    if state in ("hls", "hls-sn"):
+        class Auth:
+            def ctos(self, client):
+                return b"12345678"
+
+            def respond(self, client, stoc):
+                return b"f"
+
+            def check(self, client, f):
+                return True
+        c = Client(ClientSettings(mechanism=6, authenticator=Auth(), context=2 if state == "hls-sn" else 1))
+        c.associate()
+        aare = bytes.fromhex("6142A109060760857405080101A203020100A305A10302010E88020780890760857405080206"
+                             "AA0A8008AAAAAAAAAAAAAAAABE10040E0800065F1F040000101D00800007")
+        done, out = c.feed(aare)
+        assert not done and out
+        return c
     c.server_max_pdu = 64
     c.associated = True
     ln = bytes((1, 0, 1, 8, 0, 255))
@@ -103,11 +120,12 @@ def _client_in_state(state):
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.sampled_from(("aarq", "get", "list", "set", "action", "read", "write", "rlrq")),
+@given(st.sampled_from(("aarq", "hls", "hls-sn", "get", "list", "set", "action", "read", "write",
+                        "rlrq")),
        st.one_of(st.binary(max_size=60),
                  st.sampled_from(VALID).map(lambda v: bytes((0xC4 | (v[0] & 3),)) + v[1:]),
                  st.builds(lambda head, tail: head + tail,
-                           st.sampled_from((b"\xc4\x01\xc1", b"\xc4\x02\xc1", b"\xc4\x03\xc1", b"\xc5\x02\xc1",
+                           st.sampled_from((b"\xc7\x01\xc1\x00\x01\x00", b"\x0c\x01\x00", b"\xc4\x01\xc1", b"\xc4\x02\xc1", b"\xc4\x03\xc1", b"\xc5\x02\xc1",
                                             b"\xc7\x04\xc1", b"\xc7\x02\xc1", b"\x0c\x01\x02", b"\x0c\x02",
                                             b"\x0d\x01", b"\x61\x29", b"\xd8\x01", b"\x0e\x01")),
                            st.binary(max_size=30))))
