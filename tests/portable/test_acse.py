@@ -275,7 +275,14 @@ def test_every_diagnostic_has_a_name():
         assert diagnostic_name(d).startswith("acse-service-user: ")
         assert name_of(acse.USER_DIAGNOSTIC_NAMES, v) is not None
     for v in range(3):
+        d = (ACSE_SERVICE_PROVIDER, v)
+        a = AARE(result=2, result_source_diagnostic=d)
+        assert AARE.from_bytes(a.to_bytes()).result_source_diagnostic == d
+        assert diagnostic_name(d).startswith("acse-service-provider: ")
         assert name_of(acse.PROVIDER_DIAGNOSTIC_NAMES, v) is not None
+    for r in range(3):   # accepted, rejected-permanent, rejected-transient: A2 03 02 01 0r
+        assert AARE(result=r).to_bytes() == unhex("61 05 A2 03 02 01 %02X" % r)
+        assert name_of(acse.RESULT_NAMES, r) is not None
     assert diagnostic_name((ACSE_SERVICE_USER, 99)) == "acse-service-user: 99"
     assert diagnostic_name(None) is None
 
