@@ -97,9 +97,11 @@ def test_transfer_resumes_after_a_reset():
     d = "/tmp/mci_%s" % os.urandom(4).hex()
     try:
         it = ImageTransfer("0.0.44.0.0.255", FileStorage(d), block_size=128)
+        it.SAVE_EVERY = 2
         _init(it)
         _send(it, 0)
         _send(it, 1)
+        _send(it, 4)                                        # not saved yet: sent again later
         # power cycle: a new object on the same storage
         it = ImageTransfer("0.0.44.0.0.255", FileStorage(d), block_size=128,
                            verify=lambda b, s, i: bytes(b.read(0, s)) == IMAGE)

@@ -8,9 +8,10 @@ The state machine of the firmware update:
     image_activate                                -> 6 activated / 7 failed (5 while it runs)
 
 Blocks go to a storage blob (MemoryStorage / FileStorage .blob), and the
-transfer's state (identifier, size, status, bitmap) to a record after every
-block, so a transfer interrupted by a reset resumes where it stopped: the
-client reads image_first_not_transferred_block_number and goes on.
+transfer's state (identifier, size, status, bitmap) to a record every
+SAVE_EVERY blocks and at each step, so a transfer interrupted by a reset
+resumes about where it stopped: the client reads
+image_first_not_transferred_block_number and goes on.
 `verify(blob, size, identifier)` (a signature or hash check) and
 `activate(blob, size, identifier)` are the firmware's hooks.
 """
@@ -48,6 +49,8 @@ class ImageTransfer(CosemObject):
     TYPES = (DOUBLE_LONG_UNSIGNED, BIT_STRING, DOUBLE_LONG_UNSIGNED, BOOLEAN, ENUM, ARRAY)
     READ_ONLY = 0b11011100  # all but image_transfer_enabled (5)
     image_transfer_enabled = (BOOLEAN, True)
+    SAVE_EVERY = 16
+    _unsaved = 0
     verify = None
     activate = None
 
@@ -87,6 +90,7 @@ class ImageTransfer(CosemObject):
             self._bits = bytearray()
 
     def _save(self):
+        self._unsaved = 0
         self.storage.put(self.name + ".state", pack(">BIIB", self.status, self.size, self.block_size,
                                                     len(self.identifier)) + self.identifier + self._bits)
 
@@ -180,7 +184,11 @@ class ImageTransfer(CosemObject):
         self._image().write(n * self.block_size, data)
         self._bits[n >> 3] |= 0x80 >> (n & 7)
         self.status = INITIATED
-        self._save()
+        # the bitmap goes to storage every SAVE_EVERY blocks (and at verify): a bit
+        # lost in a reset only makes the client send that block again
+        self._unsaved += 1
+        if self._unsaved >= self.SAVE_EVERY:
+            self._save()
 
     def _verify(self):
         if self.status == NOT_INITIATED:
