@@ -11,10 +11,11 @@
 
 HCS and FCS are checked (a mismatch is a DecodeError that says what the frame
 carries and what its bytes give) and shown as their two bytes on the wire,
-low byte first.  Which address is the server's follows from the LLC header
-(E6 E6 command, E6 E7 response), else from the frame kind (SNRM and DISC come
-from the client, UA, DM and FRMR from the server), else from the address
-sizes; when nothing tells, both are shown as plain {"address", "size"}.
+low byte first.  Which address is the server's follows from the address sizes
+(a client address has one byte), else from the LLC header (E6 E6 command,
+E6 E7 response), else from the frame kind (SNRM and DISC come from the
+client, UA, DM and FRMR from the server); when nothing tells, both are shown
+as plain {"address", "size"}.
 
 An APDU split over I frames (the segmentation bit) is put back together:
 each segment shows its "information" bytes and the last one the whole APDU.
@@ -104,15 +105,19 @@ class HdlcView:
         if (kind in (hf.I, hf.UI) and pending is None
                 and info[:3] in (LLC_COMMAND, LLC_RESPONSE)):
             llc = info[:3]  # only the first segment of an APDU has one
+        # A client address is one byte (Green Book 8.4.2.2): a longer one is
+        # the server's, whatever else the frame says.
         from_client = None
-        if llc is not None:
+        if f.dst_size > 1 and f.src_size == 1:
+            from_client = True
+        elif f.src_size > 1 and f.dst_size == 1:
+            from_client = False
+        elif llc is not None:
             from_client = llc == LLC_COMMAND
         elif kind in _FROM_CLIENT_KINDS:
             from_client = True
         elif kind in _FROM_SERVER_KINDS:
             from_client = False
-        elif f.dst_size > 1 or f.src_size > 1:
-            from_client = f.dst_size > 1
         v = {"frame": "hdlc", "flag": "7E",
              "format": {"type": 3, "segmented": f.segmented, "length": f.end - f.start - 1,
                         "bytes": _tohex(buf[f.start + 1:f.start + 3])}}
@@ -177,6 +182,8 @@ def _address(value, size, is_server):
     if is_server is None:
         return {"address": value, "size": size}
     if not is_server:
+        if size != 1:
+            return {"address": value, "size": size}
         return {"client_sap": value, "size": size}
     upper, lower = hf.split_server_address(value, size)
     return {"server_upper": upper, "server_lower": lower, "size": size}

@@ -88,6 +88,12 @@ def test_direction_unknown_shows_plain_addresses():
     v, = views("--frame", "hdlc", frame(hf.RR, hf.server_address(1), CLIENT))
     assert v["destination"] == {"address": 1, "size": 1}
     assert v["source"] == {"address": 16, "size": 1}
+    # a DM sent to a two-byte address: the sizes win over the kind
+    v, = views("--frame", "hdlc", frame(hf.DM, SERVER, CLIENT))
+    assert v["destination"]["server_lower"] == 17 and v["source"] == {"client_sap": 16, "size": 1}
+    # two long addresses: neither can be a client's
+    v, = views("--frame", "hdlc", frame(hf.DM, SERVER, SERVER))
+    assert v["destination"] == {"address": 0x91, "size": 2}
 
 
 def test_segmented_apdu_over_three_frames_on_three_lines():
@@ -213,3 +219,34 @@ def test_frames_from_gurux():
     assert d["frame"] == "wrapper" and d["source_wport"] == 16 and d["destination_wport"] == 1
     assert d["apdu"]["apdu"] == "AARQ" and d["apdu"]["mechanism_name"] is None
     round_trips([x.upper() for x in lines])
+
+
+@pytest.mark.parametrize("control, info, want", [
+    (0x00 | (5 << 1) | (6 << 5), b"\xE6\xE6\x00" + GET,
+     {"kind": "I", "byte": "CA", "ns": 5, "nr": 6, "pf": False}),
+    (hf.RR | (7 << 5) | hf.PF, None, {"kind": "RR", "byte": "F1", "nr": 7, "pf": True}),
+    (hf.RNR | (2 << 5), None, {"kind": "RNR", "byte": "45", "nr": 2, "pf": False}),
+    (hf.SNRM | hf.PF, None, {"kind": "SNRM", "byte": "93", "pf": True}),
+    (hf.UA | hf.PF, None, {"kind": "UA", "byte": "73", "pf": True}),
+    (hf.DISC | hf.PF, None, {"kind": "DISC", "byte": "53", "pf": True}),
+    (hf.DM | hf.PF, None, {"kind": "DM", "byte": "1F", "pf": True}),
+    (hf.FRMR | hf.PF, b"\x97\x00\x01", {"kind": "FRMR", "byte": "97", "pf": True}),
+    (hf.UI, b"\xE6\xE7\x00" + bytes.fromhex("C2 00 0001 0000010000FF 02 11 05"),
+     {"kind": "UI", "byte": "03", "pf": False}),
+])
+def test_control_field_kinds(control, info, want):
+    if want["kind"] in ("UA", "DM", "FRMR", "UI"):  # the server's frames
+        line = frame(control, CLIENT, SERVER, info)
+    else:
+        line = frame(control, SERVER, CLIENT, info)
+    v, = views("--frame", "hdlc", line)
+    assert v["control"] == want
+    if want["kind"] == "FRMR":
+        assert v["information"] == "970001"
+    if want["kind"] == "UI":
+        assert v["apdu"]["apdu"] == "EventNotificationRequest" and v["llc"]["ssap"] == "E7"
+    if want["kind"] in ("DM", "FRMR"):
+        assert v["source"]["server_lower"] == 17 and v["destination"]["client_sap"] == 16
+    # by kind, sequence numbers and P/F alone (no control byte), encode gives the same frame
+    j = dict(v, control={k: x for k, x in want.items() if k != "byte"})
+    assert encode_ok(json.dumps(j)) == line + "\n"
