@@ -159,3 +159,18 @@ def test_gurux_sn_client_reads_objects_by_base_name():
     dc = found.findBySN(0x2200)
     assert p.talk(p.c.method(dc, 1, 0, DataType.INT8)).error == 0   # a Write to base + 0x20
     assert objs[2].get(3, None, None)[1] == 0
+
+
+def test_gurux_reads_the_association_attributes():
+    from gurux_dlms.objects import GXDLMSAssociationLogicalName
+    server, model, objs = meter()
+    p = Peer(server)
+    p.associate()
+    a = GXDLMSAssociationLogicalName("0.0.40.0.0.255")
+    for i in (3, 4, 5, 6, 8):
+        p.c.updateValue(a, i, p.talk(p.c.read(a, i)).value)
+    assert (a.clientSAP, a.serverSAP) == (16, 1)
+    assert a.applicationContextName.contextId == 1 and a.applicationContextName.dlmsUA == 8
+    assert int(a.authenticationMechanismName.mechanismId) == 0
+    assert a.xDLMSContextInfo.maxReceivePduSize == 256 and a.xDLMSContextInfo.dlmsVersionNumber == 6
+    assert int(a.associationStatus) == 2
