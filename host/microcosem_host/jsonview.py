@@ -560,12 +560,13 @@ class _InvokeId(_Kind):
     def from_json(self, j, path, ctx):
         if type(j) is int:  # the raw byte
             return _int(j, path, 0, 0xFF)
-        _object(j, path, ("invoke_id", "confirmed", "high_priority"), ("reserved",))
+        # left out, the flags default as common.invoke_id_and_priority has them
+        _object(j, path, ("invoke_id",), ("confirmed", "high_priority", "reserved"))
         v = _int(j["invoke_id"], path + ".invoke_id", 0, 15)
         v |= _int(j.get("reserved", 0), path + ".reserved", 0, 3) << 4
-        if _bool(j["confirmed"], path + ".confirmed"):
+        if _bool(j.get("confirmed", True), path + ".confirmed"):
             v |= common.SERVICE_CLASS_CONFIRMED
-        if _bool(j["high_priority"], path + ".high_priority"):
+        if _bool(j.get("high_priority", False), path + ".high_priority"):
             v |= common.PRIORITY_HIGH
         return v
 
@@ -591,11 +592,11 @@ class _LongInvokeId(_Kind):
         if type(j) is int:
             return _int(j, path, 0, 0xFFFFFFFF)
         names = tuple(n for n, _ in _LONG_FLAGS)
-        _object(j, path, ("invoke_id",) + names, ("reserved",))
+        _object(j, path, ("invoke_id",), names + ("reserved",))  # flags default to false
         v = _int(j["invoke_id"], path + ".invoke_id", 0, 0xFFFFFF)
         v |= _int(j.get("reserved", 0), path + ".reserved", 0, 15) << 24
         for name, bit in _LONG_FLAGS:
-            if _bool(j[name], path + "." + name):
+            if _bool(j.get(name, False), path + "." + name):
                 v |= bit
         return v
 

@@ -153,7 +153,7 @@ def test_round_trip(apdu):
 
 def test_round_trip_many_lines_through_stdin():
     wires = [a.to_bytes().hex().upper() for a in SAMPLES]
-    text = "# a capture\n\n" + "\n".join(wires) + "\n"
+    text = "# a capture\n\n" + "\n".join(w + "  # sample %d" % i for i, w in enumerate(wires))
     out = decode_ok("-", stdin=text)
     assert out.count("\n") == len(wires)
     assert encode_ok(out) == "\n".join(wires) + "\n"
@@ -199,6 +199,8 @@ def test_encode_hand_written_json():
          "invoke_id_and_priority": {"invoke_id": 1, "confirmed": True, "high_priority": True},
          "attribute_descriptor": {"class_id": 8, "instance_id": "0-0:1.0.0*255",
                                   "attribute_id": 2}}
+    assert encode_ok(json.dumps(j)) == GET_CLOCK.replace(" ", "") + "\n"
+    j["invoke_id_and_priority"] = {"invoke_id": 1, "high_priority": True}  # confirmed: default
     assert encode_ok(json.dumps(j)) == GET_CLOCK.replace(" ", "") + "\n"
     j["invoke_id_and_priority"] = 0xC1  # the raw byte will do too
     rc, out, _ = run("encode", "--spaces", json.dumps(j))

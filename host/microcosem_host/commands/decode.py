@@ -26,7 +26,7 @@ def register(sub):
                     "hex as JSON, the form `microcosem encode` reads back.")
     p.add_argument("hex", nargs="*", metavar="HEX",
                    help="the bytes in hex, spaces allowed; '-' (or nothing) reads stdin, "
-                        "one APDU or frame(s) a line, '#' starts a comment line")
+                        "one APDU or frame(s) a line, '#' starts a comment")
     p.add_argument("--frame", choices=("hdlc", "wrapper", "auto"),
                    help="the input is whole frames (auto: 7E.. HDLC, 00 01.. wrapper, "
                         "else a bare APDU)")
@@ -66,8 +66,8 @@ def _inputs(args):
 
 def _lines(stream):
     for n, line in enumerate(stream, 1):
-        s = line.strip()
-        if s and not s.startswith("#"):
+        s = line.partition("#")[0].strip()  # a note after the bytes is allowed
+        if s:
             yield "line %d" % n, s
 
 
