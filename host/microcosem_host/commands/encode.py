@@ -25,7 +25,8 @@ def register(sub):
         "encode", help="print the hex of APDUs (or frames) given as JSON",
         description="Read APDUs as JSON (the form `microcosem decode` prints: one object, "
                     "a list, or several values one after another) and print each one's "
-                    "bytes in hex, one APDU a line.")
+                    "bytes in hex, one APDU a line.  Data values (decode --data) and "
+                    "frame views (decode --frame) are taken too.")
     p.add_argument("json", nargs="?", metavar="JSON",
                    help="the JSON text; '-' or nothing reads stdin")
     p.add_argument("--spaces", action="store_true", help="a space between bytes")
