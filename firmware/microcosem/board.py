@@ -1,0 +1,290 @@
+"""A meter from a board's JSON configuration, served on the links it has.
+
+    conf = board.load("config.json")
+    asyncio.run(board.run(conf, hardware))
+
+boards/<board>/main.py calls this; boards/<board>/config.json is an
+example.  The configuration names (JSON object):
+
+    serial        the meter's serial number (text); logical device name "MCS" + serial
+    wport         the logical device's wrapper port / HDLC upper address (1)
+    max_pdu       server-max-receive-pdu-size (1024)
+    tcp           {"host": "0.0.0.0", "port": 4059}: the TCP wrapper, served when the
+                  board's network is up; absent or null: none
+    hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 16}, ...]
+    security      {"system_title": hex, "ek": hex, "ak": hex, "ic_file": "ic.txt"}
+                  (suite 0: HLS-GMAC and ciphered APDUs)
+    associations  [{"client": 16, "auth": "none" | "lls" | "hls-gmac", "password": "..",
+                    "access": "read" | "all", "name": ".."}, ...]
+    objects       [[class_id, "a.b.c.d.e.f", {options}], ...] in object_list order
+
+Object options are those of the class (cosem/table.py's build applies its
+conveniences: scaler_unit [s, u], capture_objects [[ln, attr], ...], objects
+named by logical name), and these, because JSON has no DLMS types:
+
+    "value": ["double-long-unsigned", 5]   a Data value ["octet-string", hex text]
+    "source": "pulse_wh"                   the register's value is read from the
+                                           board at each GET ("type" gives its type)
+    "capture_period": 900                  a number where the class wants a Data
+    "time_zone": -60                       (Clock: UTC = local + deviation)
+
+An Association LN for the current association (0.0.40.0.0.255) and one per
+configured client (0.0.40.0.n.255) are added.
+
+The hardware is injected (so the same code runs on the unix port in tests):
+
+    hw.time()              UTC seconds (the RTC)                  [compat.unix_time]
+    hw.source(name)        a callable giving a number, for "source"
+    hw.network(conf)       True when an IP interface is up        [no TCP without it]
+    hw.uart(name, baud)    (uart, driver_enable_pin or None) for an hdlc link
+    hw.led(on)             the status LED                         [none]
+"""
+
+import asyncio
+import json
+
+from .axdr import DOUBLE_LONG_UNSIGNED, LONG, OCTET_STRING
+from .compat import print_exception, unix_time
+from .server.config import NO_ACCESS, READ_ONLY, READ_WRITE, AssociationConfig
+
+# DLMS type names (IEC 62056-6-2 clause 4.1.5) of the values JSON can carry
+TYPES = (("null-data", 0), ("boolean", 3), ("double-long", 5), ("double-long-unsigned", 6),
+         ("octet-string", 9), ("visible-string", 10), ("utf8-string", 12), ("integer", 15),
+         ("long", 16), ("unsigned", 17), ("long-unsigned", 18), ("long64", 20),
+         ("long64-unsigned", 21), ("enum", 22), ("float32", 23), ("float64", 24))
+
+# The serial link: HDLC (profiles/hdlc.py's sans-IO HdlcServer) over a board
+# UART, with the RS-485 driver-enable pin.  That asyncio adapter is not part
+# of the stack yet; until a build has it, a configured hdlc link is reported
+# as not served and the meter serves TCP alone.  run() expects the module to
+# offer  `await serve_hdlc(uart, devices, physical_address, de=pin)`.
+SERIAL_ADAPTER = "microcosem.io.serial"
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load(path):
+    """The configuration dict of a JSON file."""
+    try:
+        with open(path) as f:
+            conf = json.load(f)
+    except OSError as e:
+        raise ConfigError("cannot read %s: %s" % (path, e))
+    except ValueError as e:
+        raise ConfigError("%s is not JSON: %s" % (path, e))
+    if type(conf) is not dict:
+        raise ConfigError("%s: a JSON object expected" % path)
+    return conf
+
+
+def _hex(text, what):
+    try:
+        return bytes.fromhex(text)
+    except (TypeError, ValueError):
+        raise ConfigError("%s: hex text expected, not %r" % (what, text))
+
+
+def type_tag(name):
+    for n, tag in TYPES:
+        if n == name:
+            return tag
+    raise ConfigError("no DLMS type %r here (%s)" % (name, ", ".join(n for n, _ in TYPES)))
+
+
+def data_value(v, what="value"):
+    """A Data value from its JSON form [type name, value]."""
+    if type(v) is not list or len(v) != 2:
+        raise ConfigError("%s: [type, value] expected, not %r" % (what, v))
+    tag = type_tag(v[0])
+    if tag == OCTET_STRING:
+        return (tag, _hex(v[1], what))
+    if tag == 10 or tag == 12:
+        return (tag, str(v[1]))
+    return (tag, v[1])
+
+
+def _live(tag, fn):
+    if tag == 23 or tag == 24:
+        return lambda: (tag, float(fn()))
+    return lambda: (tag, int(fn()))
+
+
+def _options(cid, opts, hw):
+    out = {}
+    for k in opts:
+        v = opts[k]
+        if k == "value":
+            v = data_value(v, k)
+        elif k == "source":
+            fn = hw.source(v)
+            if fn is None:
+                raise ConfigError("the board has no source %r" % v)
+            k, v = "value", _live(type_tag(opts.get("type", "double-long-unsigned")), fn)
+        elif k == "type":
+            continue
+        elif k == "capture_period":
+            v = (DOUBLE_LONG_UNSIGNED, v)
+        elif k == "time_zone":
+            v = (LONG, v)
+        elif type(v) is list:
+            v = tuple(tuple(x) if type(x) is list else x for x in v)
+        out[k] = v
+    if cid == 8:
+        out["time_source"] = getattr(hw, "time", unix_time)
+    return out
+
+
+def _read_only(obj, kind, index):
+    return READ_ONLY if kind == "a" else NO_ACCESS
+
+
+def _everything(obj, kind, index):
+    return READ_WRITE if kind == "a" else 1
+
+
+class Meter:
+    """The objects and the server a configuration describes."""
+
+    def __init__(self, conf, hw):
+        from .cosem.table import bind, build
+        from .server.engine import Server
+
+        self.conf = conf
+        self.hw = hw
+        self.security = None
+        table = []
+        for e in conf.get("objects", ()):
+            if type(e) is not list or len(e) != 3 or type(e[2]) is not dict:
+                raise ConfigError("an object is [class_id, logical name, {options}], not %r" % (e,))
+            table.append((e[0], e[1], _options(e[0], e[2], hw)))
+        serial = str(conf.get("serial", "MCS0000001"))
+        table.append((1, "0.0.42.0.0.255", {"value": (OCTET_STRING, b"MCS" + serial[-13:].encode())}))
+        table.append((15, "0.0.40.0.0.255", None))
+        configs = []
+        for i, a in enumerate(conf.get("associations", ())):
+            configs.append(self._association(a))
+            table.append((15, "0.0.40.0.%d.255" % (i + 1), {"client_sap": a["client"]}))
+        try:
+            objects = build(table)
+        except (ValueError, TypeError) as e:
+            raise ConfigError("objects: %s" % e)
+        self.model = bind(objects)
+        self.ticking = [o for o in objects if o.class_id in (5, 7)]
+        self.server = Server(self.model, configs)
+
+    def _association(self, a):
+        auth = a.get("auth", "none")
+        access = _everything if a.get("access", "read") == "all" else _read_only
+        kw = {"access": access, "max_pdu": self.conf.get("max_pdu", 1024), "name": a.get("name")}
+        if auth == "lls":
+            kw["mechanism"] = 1
+            kw["secret"] = str(a["password"]).encode()
+        elif auth == "hls-gmac":
+            from .apdu.acse import CONTEXT_LN_CIPHERED
+            from .security.hls import Hls, ServerAuthenticator
+
+            sec = self._security()
+            kw["context"] = CONTEXT_LN_CIPHERED
+            kw["mechanism"] = 5
+            kw["security"] = sec
+            kw["authenticator"] = ServerAuthenticator(Hls(5, ek=sec.ek, ak=sec.ak), security=sec)
+        elif auth != "none":
+            raise ConfigError("auth %r: none, lls or hls-gmac" % auth)
+        return AssociationConfig(a["client"], **kw)
+
+    def _security(self):
+        if self.security is None:
+            from .security.ciphering import ServerSecurity
+
+            s = self.conf.get("security")
+            if not s:
+                raise ConfigError("hls-gmac needs the security settings")
+            path = s.get("ic_file")
+            ic = _read_ic(path) if path else 0
+            self.security = ServerSecurity(
+                _hex(s.get("system_title"), "system_title"), _hex(s.get("ek"), "ek"),
+                _hex(s.get("ak"), "ak"), ic=ic,
+                reserve=(lambda limit: _write_ic(path, limit)) if path else None)
+        return self.security
+
+    def tick(self, utc):
+        for o in self.ticking:
+            if o.class_id == 7:
+                o.tick(utc)
+            else:
+                o.tick()
+
+
+# The server's invocation counter survives a reset by being reserved ahead
+# (ServerSecurity calls reserve(limit) before any IC reaches the limit): after
+# a power cut the meter starts at the last limit written, never below an IC
+# it may have used (Green Book 9.2.7.2.4.1).
+def _read_ic(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except OSError:
+        return 0
+    except ValueError:
+        raise ConfigError("%s holds no invocation counter" % path)
+
+
+def _write_ic(path, limit):
+    with open(path, "w") as f:
+        f.write("%d\n" % limit)
+
+
+def _serial(conf, hw, devices, adapter):
+    """Start the configured hdlc links; returns [(uart name, status text)]."""
+    links = conf.get("hdlc") or ()
+    if not links:
+        return []
+    if adapter is None:
+        try:
+            adapter = __import__(SERIAL_ADAPTER, None, None, ("serve_hdlc",))
+        except ImportError:
+            return [(l.get("uart"), "not served: no serial adapter in this build") for l in links]
+    out = []
+    for l in links:
+        name = l.get("uart")
+        uart, de = hw.uart(name, l.get("baud", 9600))
+        asyncio.create_task(adapter.serve_hdlc(uart, devices, l.get("physical", 16), de=de))
+        out.append((name, "HDLC, physical address %d" % l.get("physical", 16)))
+    return out
+
+
+async def run(conf, hw, ready=None, serial_adapter=None):
+    """Serve the configured meter forever: TCP and serial links, a tick a second."""
+    meter = Meter(conf, hw)
+    devices = ((conf.get("wport", 1), meter.server),)
+    tcp = conf.get("tcp")
+    srv = None
+    if tcp and getattr(hw, "network", None) and hw.network(conf):
+        from .io.tcp import serve_wrapper
+
+        srv = await serve_wrapper(devices, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059))
+        print("microcosem: TCP wrapper on %s:%d" % (tcp.get("host", "0.0.0.0"), tcp.get("port", 4059)))
+    elif tcp:
+        print("microcosem: TCP not served: the board has no network up")
+    links = _serial(conf, hw, devices, serial_adapter)
+    for name, status in links:
+        print("microcosem: %s %s" % (name, status))
+    if ready is not None:
+        ready(meter, srv, links)
+    led = getattr(hw, "led", None)
+    on = False
+    try:
+        while True:
+            try:
+                meter.tick(hw.time() if hasattr(hw, "time") else unix_time())
+            except Exception as e:  # a capture that fails costs that capture, not the meter
+                print_exception(e)
+            if led is not None:
+                on = not on
+                led(on)  # the heartbeat: the loop is alive
+            await asyncio.sleep(1)
+    finally:
+        if srv is not None:
+            srv.close()
