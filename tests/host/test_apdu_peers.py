@@ -203,6 +203,36 @@ def test_gurux_set_and_action_in_blocks():
     assert b"".join(a.raw_data for a in got) == bytes.fromhex("0964") + bytes(range(100))
 
 
+def test_gurux_push_messages():
+    # what a Gurux meter pushes: GXDLMSNotify's event notification, data
+    # notification and (SN) information report
+    from gurux_dlms import GXDateTime, GXDLMSNotify
+    t = datetime.datetime(2021, 12, 31, 23, 59, 59)
+    n = GXDLMSNotify(True, 1, 1, InterfaceType.PDU)
+    d = GXDLMSData("0.0.96.1.0.255")
+    d.value = 5
+    d.setDataType(2, DataType.UINT16)
+    b = one(n.generateReport(GXDateTime(t), [(d, 2)]))
+    assert b[:3] == bytes.fromhex("C2090C")   # Gurux's marker 09 for the time
+    a = decode_apdu(b)
+    assert type(a) is EventNotificationRequest and a.time[:4] == bytes.fromhex("07E50C1F")
+    assert a.attribute_descriptor == (1, DATA, 2) and a.value == (LONG_UNSIGNED, 5)
+    assert a.to_bytes() == b[:1] + b"\x01" + b[2:]
+    a = ours(one(n.generateReport(None, [(d, 2)])))
+    assert a.time is None and a.value == (LONG_UNSIGNED, 5)
+    body = GXByteBuffer()
+    body.setUInt8(DataType.UINT16)
+    body.setUInt16(5)
+    a = ours(one(n.generateDataNotificationMessages(t, body)))
+    assert type(a) is DataNotification and a.date_time[:4] == bytes.fromhex("07E50C1F")
+    assert a.body == (LONG_UNSIGNED, 5)
+    s = GXDLMSNotify(False, 1, 1, InterfaceType.PDU)
+    d.shortName = 0x3F00
+    a = ours(one(s.generateReport(GXDateTime(t), [(d, 2)])))
+    assert a == InformationReportRequest(variable_access_specifications=[(VARIABLE_NAME, 0x3F08)],
+                                         values=[(LONG_UNSIGNED, 5)])
+
+
 # ---------------------------------------------------------------- we make, Gurux reads
 
 

@@ -5,7 +5,8 @@
    (Not always to the input bytes: the decoders accept what peers send that
    has one canonical form on output: non-minimal A-XDR and BER lengths, a
    BOOLEAN byte other than 00/01/FF, BER INTEGERs with a redundant leading
-   octet, non-zero unused bits, ACSE elements out of order.)
+   octet, non-zero unused bits, ACSE elements out of order, Gurux's 09 marker
+   before an EventNotificationRequest's time.)
 2. Every APDU class, built from random field values, encodes, decodes to an
    equal APDU, and re-encodes byte for byte; every truncation is a DecodeError.
 """
@@ -202,6 +203,7 @@ def test_the_lenient_forms_are_the_documented_ones():
         ("62 81 03 80 01 00", "62 03 80 01 00"),              # non-minimal BER length
         ("C4 01 C1 00 03 02", "C4 01 C1 00 03 01"),           # BOOLEAN 02 is TRUE
         ("C4 02 C1 05 00000001 00 00", "C4 02 C1 01 00000001 00 00"),  # last-block BOOLEAN
+        ("C2 09 01 AA 0001 0000600100FF 02 00", "C2 01 01 AA 0001 0000600100FF 02 00"),  # Gurux's time marker
     ):
         a = decode_apdu(bytes.fromhex(given_hex.replace(" ", "")))
         assert a.to_bytes().hex() == canonical.replace(" ", "").lower(), (given_hex, a)

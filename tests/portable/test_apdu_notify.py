@@ -53,11 +53,21 @@ def test_event_notification():
                                    value=(LONG_UNSIGNED, 1)))
 
 
+def test_event_notification_as_gurux_writes_it():
+    # Gurux marks the time present with 09 (a Data octet-string); read, and written back with 01
+    b = unhex("C2 09 0C " + TIME.hex() + " 0001 0000600100FF 02 12 00 05")
+    a = EventNotificationRequest.from_bytes(b)
+    assert a == EventNotificationRequest(time=TIME, attribute_descriptor=(1, unhex("0000600100FF"), 2),
+                                         value=(LONG_UNSIGNED, 5))
+    assert a.to_bytes() == b[:1] + b"\x01" + b[2:]
+
+
 def test_malformed_notifications():
     malformed((
         "0F 00 00 01 DB 0C 07 E5",            # date-time cut short
         "0F 00 00 01 DB 00 08",                # Data tag 8
         "C2 02 0008 0000010000FF 02 00",       # OPTIONAL marker 2
+        "C2 0A 0C 0008 0000010000FF 02 00",    # nor 0A (only Gurux's 09 is read as 01)
         "C2 00 0008 0000010000",               # descriptor cut short
     ))
 

@@ -17,17 +17,22 @@
         attribute-value              Data }
 
   Here time is a true OPTIONAL: `C2 00 ...` without, `C2 01 0C <12 bytes> ...` with.
+  Gurux writes the present time as a Data octet-string, `C2 09 0C <12 bytes>`
+  (its reader takes any non-zero marker); that form is read too, and written
+  back with the standard marker 01.
 """
 
 from ..axdr import decode_data, encode_data
 from ..compat import const
+from ..errors import DecodeError
 from .common import (
-    ServiceApdu, decode_descriptor, decode_marker, decode_octet_string, decode_u32,
+    ServiceApdu, decode_descriptor, decode_octet_string, decode_u8, decode_u32,
     encode_descriptor, encode_octet_string, encode_u32,
 )
 
 DATA_NOTIFICATION = const(0x0F)
 EVENT_NOTIFICATION_REQUEST = const(0xC2)
+_GURUX_TIME_MARKER = const(0x09)  # the octet-string Data tag, where A-XDR puts 01
 
 
 class DataNotification(ServiceApdu):
@@ -73,10 +78,12 @@ class EventNotificationRequest(ServiceApdu):
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
-        present, pos = decode_marker(buf, pos, end)
+        m, pos = decode_u8(buf, pos, end)
         t = None
-        if present:
+        if m == 1 or m == _GURUX_TIME_MARKER:
             t, pos = decode_octet_string(buf, pos, end)
+        elif m:
+            raise DecodeError("bad OPTIONAL marker 0x%02X" % m, pos - 1)
         d, pos = decode_descriptor(buf, pos, end)
         v, pos = decode_data(buf, pos, end)
         return cls(time=t, attribute_descriptor=d, value=v), pos
