@@ -69,6 +69,7 @@ NO_DATE_TIME = b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x80\x00\xff"
 NULL = (NULL_DATA, None)
 
 _STRINGS = (OCTET_STRING, VISIBLE_STRING, UTF8_STRING)
+_INTEGERS = (5, 6, 13, 15, 16, 17, 18, 20, 21, 22)  # the integer types, enum and bcd (axdr tags)
 
 
 def conforms(v, td):
@@ -81,10 +82,14 @@ def conforms(v, td):
             if tag != td:
                 return False
             x = v[1]
+            if tag == OCTET_STRING:
+                return isinstance(x, (bytes, bytearray))
             if tag in _STRINGS:
                 return isinstance(x, (bytes, bytearray, str))
             if tag == STRUCTURE or tag == ARRAY:
                 return isinstance(x, (list, tuple))
+            if tag in _INTEGERS:
+                return type(x) is int
             return True
         if td == ANY:
             return True
@@ -234,7 +239,8 @@ class CosemObject:
         if td == SIMPLE or td == SAME:
             # the value keeps the type the meter declared
             if type(value) is not tuple or len(value) != 2 or (td == SIMPLE and not is_simple(value)) or (
-                    cur is not None and cur[0] != NULL_DATA and value[0] != cur[0]):
+                    cur is not None and cur[0] != NULL_DATA and value[0] != cur[0]) or (
+                    type(value[0]) is not int or not conforms(value, value[0])):
                 raise AccessError("type unmatched", TYPE_UNMATCHED)
         else:
             check(value, td)
