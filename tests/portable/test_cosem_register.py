@@ -51,6 +51,8 @@ def test_register_set_keeps_its_type():
     assert r.get(2, None, None) == (DOUBLE_LONG_UNSIGNED, 7)
     assert _code(r.set, 2, (LONG_UNSIGNED, 7), None) == 12           # type-unmatched
     assert _code(r.set, 2, (STRUCTURE, []), None) == 12
+    assert _code(r.set, 2, (DOUBLE_LONG_UNSIGNED, "7"), None) == 12    # the tag right, the value not
+    assert _code(r.set, 2, [DOUBLE_LONG_UNSIGNED, 7], None) == 12
     assert _code(r.set, 3, (STRUCTURE, [(INTEGER, 1)]), None) == 12   # one field short
     assert _code(r.set, 3, (STRUCTURE, [(UNSIGNED, 1), (ENUM, 30)]), None) == 12
     r.set(3, (STRUCTURE, [(INTEGER, 2), (ENUM, 30)]), None)
