@@ -104,6 +104,8 @@ def run(args):
             raise DecodeError("%s%s ends early: %s" % (where, what, e))
         except DecodeError as e:
             raise DecodeError(where + str(e))
+        if not views:
+            raise DecodeError(where + "no frame, only flags")
         for v in views:
             out.write(json.dumps(v, indent=2 if args.pretty else None, ensure_ascii=False))
             out.write("\n")
