@@ -147,6 +147,16 @@ def test_single_action_schedule_with_wildcards():
         runs += sched.tick(clock)
     assert runs == 1
     assert _code(sched.set, 4, (ARRAY, ((STRUCTURE, ((OCTET_STRING, b"\x06"), (OCTET_STRING, b"\xff"))),)), None) == 12
+    et = lambda hh, date: (STRUCTURE, ((OCTET_STRING, bytes((hh, 0, 0, 0xFF))), (OCTET_STRING, date)))
+    two = (ARRAY, (et(6, b"\xff\xff\xff\xff\xff"), et(7, b"\xff\xff\xff\xff\xff")))
+    assert _code(sched.set, 4, two, None) == 250           # type 1: one entry
+    sched.set(3, (ENUM, 5), None)
+    sched.set(4, two, None)                                  # type 5: any times, wildcards
+    sched.set(3, (ENUM, 3), None)
+    assert _code(sched.set, 4, two, None) == 250           # type 3: one time for all
+    sched.set(3, (ENUM, 4), None)
+    assert _code(sched.set, 4, two, None) == 250           # type 4: no date wildcards
+    sched.set(4, (ARRAY, (et(6, b"\x07\xea\x03\x09\x01"), et(7, b"\x07\xea\x03\x0a\x02"))), None)
 
 
 def test_limiter_over_and_under_with_durations():

@@ -287,6 +287,7 @@ class SingleActionSchedule(CosemObject):
             for e in value[1]:
                 if len(e[1][0][1]) != 4 or len(e[1][1][1]) != 5:
                     raise AccessError("execution_time is {time(4), date(5)}", TYPE_UNMATCHED)
+            _check_type(self.type[1], value[1])
         CosemObject._set(self, i, value, ctx)
 
     def tick(self, clock, ctx=None):
@@ -312,6 +313,24 @@ class SingleActionSchedule(CosemObject):
                     run_action_item(self, self.executed_script, ctx)
                     runs += 1
         return runs
+
+
+def _check_type(kind, times):
+    """IEC 62056-6-2 4.5.7 type: 1 one entry, date wildcards allowed; 2 / 3 the same
+    time in every entry, date wildcards not allowed / allowed; 4 / 5 any times,
+    date wildcards not allowed / allowed."""
+    if kind == 1 and len(times) > 1:
+        raise AccessError("type 1 takes one execution time", OTHER_REASON)
+    if kind in (2, 3) and times:
+        first = bytes(times[0][1][0][1])
+        for e in times:
+            if bytes(e[1][0][1]) != first:
+                raise AccessError("type %d takes the same time in every entry" % kind, OTHER_REASON)
+    if kind in (2, 4):
+        for e in times:
+            d = bytes(e[1][1][1])  # year, month and day given (the weekday may be left out)
+            if d[:2] == b"\xff\xff" or d[2] >= 0xFD or d[3] >= 0xFD:
+                raise AccessError("type %d takes no date wildcards" % kind, OTHER_REASON)
 
 
 def _matches(dt, date, time):
