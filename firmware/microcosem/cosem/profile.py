@@ -108,6 +108,8 @@ class ProfileGeneric(CosemObject):
                 v.encode_into(out)
                 continue
             if index and (v[0] == STRUCTURE or v[0] == ARRAY):
+                if index > len(v[1]):
+                    raise AccessError("data_index %d of %d elements" % (index, len(v[1])), OTHER_REASON)
                 v = v[1][index - 1]  # data_index picks one element of a compound value
             encode_data(out, v)
         return out

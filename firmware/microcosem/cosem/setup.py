@@ -229,6 +229,8 @@ class PushSetup(_Setup):
         for obj, attr, index in self._objects:
             v = obj.get(attr, None, ctx)
             if type(v) is not EncodedData and index and (v[0] == STRUCTURE or v[0] == ARRAY):
+                if index > len(v[1]):
+                    raise AccessError("data_index %d of %d elements" % (index, len(v[1])), OTHER_REASON)
                 v = v[1][index - 1]
             out.append(v)
         return (STRUCTURE, out)
