@@ -183,13 +183,19 @@ def _version():
 
 def write_package_json(path=None):
     path = path or os.path.join(ROOT, "package.json")
-    text = json.dumps(package_json(), indent=1) + "\n"
+    pkg = package_json()
+    # one file a line, so that a module added or removed is a one-line diff
+    lines = ['{', '  "urls": [']
+    lines.append(",\n".join("    " + json.dumps(u) for u in pkg["urls"]))
+    lines += ['  ],', '  "deps": %s,' % json.dumps(pkg["deps"]),
+              '  "version": %s' % json.dumps(pkg["version"]), '}']
+    text = "\n".join(lines) + "\n"
     with open(path, "w") as f:
         f.write(text)
     return path
 
 
-def deploy_command(board, name, port, config=True):
+def deploy_command(board, name, port, config=False):
     """The mpremote command line that copies a build to the board and resets it.
 
     Modules go to the filesystem root (first on sys.path, before .frozen);

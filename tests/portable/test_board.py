@@ -134,9 +134,10 @@ def test_lls_password():
 class ClientSuite0:
     """The client's half of HLS-GMAC and glo- ciphering, from the security modules."""
 
-    def __init__(self, ek=EK):
+    def __init__(self, ek=EK, server_title=ST_S):
         self.hls = Hls(5, ek=ek, ak=AK)
         self.ek = ek
+        self.server_title = server_title
         self.ic = 100
 
     def ctos(self, client):
@@ -154,7 +155,9 @@ class ClientSuite0:
         return ciphering.protect(apdu, ST_C, self.ic, self.ek, AK)
 
     def unprotect(self, client, apdu):
-        return ciphering.unprotect(apdu, ST_S, self.ek, AK).apdu
+        # the client unprotects the AARE's InitiateResponse before it has read the
+        # responding-AP-title, so the meter's title is known here beforehand
+        return ciphering.unprotect(apdu, self.server_title, self.ek, AK).apdu
 
 
 def _management(m, suite):
@@ -173,6 +176,7 @@ def test_hls_gmac_management_and_ic_kept_across_restart():
     m = board.Meter(c, Hardware())
     s = _management(m, ClientSuite0())
     s.associate()
+    assert s.client.server_system_title == ST_S
     assert s.get(3, obis("1.0.1.8.0.255"), 2) == (DOUBLE_LONG_UNSIGNED, 1500)
     s.set(1, obis("0.0.96.50.0.255"), 2, (OCTET_STRING, b"\x01\x02"))
     assert s.get(1, obis("0.0.96.50.0.255"), 2) == (OCTET_STRING, b"\x01\x02")

@@ -1,0 +1,163 @@
+"""Each board's main.py, as built for the board (build/firmware/BOARD/meter-ln-min:
+the configuration's .mpy files and nothing else), run by the MicroPython unix
+port with a stand-in for pins.Hardware (the unix port has no machine.UART or
+Pin), serving its config.json's meter on 127.0.0.1; read over TCP by our own
+client: LLS, the live S0 register, HLS-GMAC with ciphered APDUs, and the
+serial links reported as not served while no serial adapter is in the build."""
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+
+import pytest
+
+from microcosem.apdu.acse import CONTEXT_LN_CIPHERED
+from microcosem.axdr import DOUBLE_LONG_UNSIGNED, OCTET_STRING, VISIBLE_STRING
+from microcosem.client import Client, ClientSettings, Session
+from microcosem.errors import AssociationError
+from microcosem.obis import obis
+from microcosem.profiles.wrapper import WrapperReassembler, wrap
+
+from meter_process import free_port
+from test_board import ST_C, ClientSuite0
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_spec = importlib.util.spec_from_file_location("build_firmware",
+                                               os.path.join(ROOT, "tools", "build_firmware.py"))
+bf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bf)
+
+# The stand-in hardware, and main.main() called as the board's boot would,
+# but with it injected.  An S0 pulse arrives whenever the clock is read.
+HARNESS = """
+import sys
+import main
+
+class Hardware:
+    def __init__(self, conf):
+        self.pulses = 41
+    def time(self):
+        from microcosem.compat import unix_time
+        return unix_time()
+    def source(self, name):
+        if name == "pulse_wh":
+            return self.count
+        return None
+    def count(self):
+        self.pulses += 1
+        return self.pulses
+    def network(self, conf):
+        return True
+    def led(self, on):
+        pass
+    def uart(self, name, baud):
+        raise OSError("no UART on the unix port")
+
+def ready(meter, srv, links):
+    print("READY", links)
+
+main.main(sys.argv[1], Hardware(None), ready)
+"""
+
+
+class WrapperTransport:
+    """A blocking TCP transport for Session: one APDU out, one back."""
+
+    def __init__(self, port, client_sap):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sap = client_sap
+        self.rx = WrapperReassembler()
+
+    def __call__(self, apdu):
+        if apdu is not None:
+            self.sock.sendall(wrap(self.sap, 1, apdu))
+        while True:
+            m = self.rx.next_apdu()
+            if m is not None:
+                return m[2]
+            data = self.sock.recv(4096)
+            if not data:
+                raise EOFError("the meter closed the connection")
+            self.rx.feed(data)
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture(params=bf.configs().BOARDS)
+def board_meter(request, tmp_path):
+    board = request.param
+    bf.build(board, "meter-ln-min")
+    top = bf.out_dir(board, "meter-ln-min")
+    with open(os.path.join(top, "config.json")) as f:
+        conf = json.load(f)  # the board's example, pointed at the loopback
+    port = free_port()
+    conf["tcp"] = {"host": "127.0.0.1", "port": port}
+    conf["security"]["ic_file"] = str(tmp_path / "ic.txt")
+    (tmp_path / "config.json").write_text(json.dumps(conf))
+    (tmp_path / "harness.py").write_text(HARNESS)
+    env = dict(os.environ, MICROPYPATH=os.pathsep.join([".frozen", top]))
+    proc = subprocess.Popen([bf.tool("micropython"), "-X", "heapsize=512k", str(tmp_path / "harness.py"),
+                             str(tmp_path / "config.json")], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    lines = []
+    try:
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("main.py did not start:\n" + "".join(lines))
+            lines.append(line)
+            if line.startswith("READY"):
+                break
+        yield board, port, conf, "".join(lines)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.stdout.close()
+
+
+def test_board_main_serves_its_config_over_tcp(board_meter):
+    board, port, conf, banner = board_meter
+    assert "TCP wrapper on 127.0.0.1:%d" % port in banner
+    # the example config has both UARTs; the serial adapter is not in the stack yet
+    assert "optical not served: no serial adapter in this build" in banner
+    assert "rs485 not served: no serial adapter in this build" in banner
+
+    t = WrapperTransport(port, 17)
+    s = Session(Client(ClientSettings(client_sap=17, mechanism=1, password=b"12345678")), t)
+    s.associate()
+    serial = conf["serial"]
+    assert s.get(1, obis("0.0.96.1.0.255"), 2) == (VISIBLE_STRING, serial)
+    assert s.get(1, obis("0.0.42.0.0.255"), 2) == (OCTET_STRING, b"MCS" + serial.encode())
+    first = s.get(3, obis("1.0.1.8.0.255"), 2)
+    assert first[0] == DOUBLE_LONG_UNSIGNED and first[1] >= 42
+    assert s.get(3, obis("1.0.1.8.0.255"), 2)[1] > first[1]  # pulses counted between reads
+    assert s.get(3, obis("1.0.1.8.0.255"), 3)[1][1][1] == 30  # unit Wh
+    assert s.get(8, obis("0.0.1.0.0.255"), 3) == (16, -60)     # time zone, long
+    s.release()
+    t.close()
+
+    t = WrapperTransport(port, 17)
+    with pytest.raises(AssociationError):
+        Session(Client(ClientSettings(client_sap=17, mechanism=1, password=b"nope")), t).associate()
+    t.close()
+
+
+def test_board_main_hls_gmac_management(board_meter):
+    board, port, conf, _ = board_meter
+    # the Green Book example keys, as the example config.json has
+    suite = ClientSuite0(server_title=bytes.fromhex(conf["security"]["system_title"]))
+    t = WrapperTransport(port, 1)
+    s = Session(Client(ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED, mechanism=5,
+                                      authenticator=suite, security=suite, calling_ap_title=ST_C)), t)
+    s.associate()
+    assert s.client.server_system_title == bytes.fromhex(conf["security"]["system_title"])
+    assert s.get(3, obis("1.0.1.8.0.255"), 2)[0] == DOUBLE_LONG_UNSIGNED
+    s.set(1, obis("0.0.96.1.0.255"), 2, (VISIBLE_STRING, "RENAMED"))  # management writes
+    assert s.get(1, obis("0.0.96.1.0.255"), 2) == (VISIBLE_STRING, "RENAMED")
+    t.close()
