@@ -409,13 +409,17 @@ class MpRunner:
         return proc.returncode, out, proc.stdout + proc.stderr
 
     def smallest_heap(self, job, lo, hi, step):
-        """The smallest -X heapsize (bytes, to `step`) under which `fit job` succeeds."""
+        """The smallest -X heapsize (bytes, to `step`) under which `fit job` succeeds.
+
+        lo: a heap known too small (what stays live), hi: a first guess that
+        fits, doubled until it does."""
         ok = lambda heap: self.run(["fit", job], heap)[1].get("fit") == "ok"  # noqa: E731
-        if not ok(hi):
-            raise RuntimeError("fit %s fails even with a %d-byte heap:\n%s"
-                               % (job, hi, self.run(["fit", job], hi)[2]))
-        if ok(lo):
-            return lo
+        lo = lo // step * step
+        while not ok(hi):
+            if hi > 64 * 1024 * 1024:
+                raise RuntimeError("fit %s fails even with a %d-byte heap:\n%s"
+                                   % (job, hi, self.run(["fit", job], hi)[2]))
+            lo, hi = hi, hi * 2
         while hi - lo > step:
             mid = (lo + hi) // 2 // step * step
             if mid <= lo:
@@ -442,7 +446,7 @@ def micropython_figures(quick, expected_crc):
         rc, out, text = variants[0][1].run(["time", "3" if quick else "10"], big)
         if rc:
             raise RuntimeError("micropython time job failed:\n" + text)
-        for k in ("us_gets", "us_profile", "profile_bytes", "profile_blocks", "profile_crc32"):
+        for k in ("us_gets", "us_assoc", "us_get100", "us_server_get100", "us_client_get100", "us_profile", "profile_bytes", "profile_blocks", "profile_crc32"):
             figs[k] = int(out[k])
         assert figs["profile_crc32"] == expected_crc, "MicroPython sent other profile bytes"
         for name, runner in variants:
@@ -450,8 +454,11 @@ def micropython_figures(quick, expected_crc):
             if rc:
                 raise RuntimeError("micropython heap job (%s) failed:\n%s" % (name, text))
             f = {k: int(v) for k, v in out.items() if k != "fit"}
+            # what stays live (heap_start holds the ROMFS image when there is one) is
+            # certainly too small a heap; half as much again is a first guess that fits
+            live = f["heap_start"] + f["heap_code"] + f["heap_model"]
             for job in ("base", "gets", "profile"):
-                f["fit_" + job] = runner.smallest_heap(job, 16 * 1024, 2 * 1024 * 1024, step)
+                f["fit_" + job] = runner.smallest_heap(job, live * 9 // 10, live * 3 // 2, step)
             figs[name] = f
             figs["variants"].append(name)
     return figs
@@ -460,8 +467,11 @@ def micropython_figures(quick, expected_crc):
 def print_mp(f):
     print()
     print("MicroPython unix port (64-bit), both engines in one process, server PDU %d bytes" % bench.PDU)
-    print("  (a) association + %d GETs of the register + release  %8.1f ms  (%.0f us a GET)"
-          % (bench.GETS, f["us_gets"] / 1000.0, f["us_gets"] / bench.GETS))
+    print("  (a) association + %d GETs of the register + release  %8.1f ms  (AARQ/AARE %.0f us,"
+          " a GET round %.0f us)" % (bench.GETS, f["us_gets"] / 1000.0, f["us_assoc"],
+                                     f["us_get100"] / float(bench.GETS)))
+    print("      a GET round's halves: client (build + decode) %.0f us, server (decode + answer) %.0f us"
+          % (f["us_client_get100"] / float(bench.GETS), f["us_server_get100"] / float(bench.GETS)))
     print("  (b) %d-row profile, %d bytes in %d blocks           %8.1f ms  (crc32 = CPython's)"
           % (bench.ROWS, f["profile_bytes"], f["profile_blocks"], f["us_profile"] / 1000.0))
     variants = f["variants"]
