@@ -61,25 +61,25 @@ class _Gcm:
     The plaintext is returned only after the (constant-time) comparison.
     """
 
-    __slots__ = ("_a",)
+    __slots__ = ("_a", "seal")
 
     def __init__(self, key):
         self._a = AESGCM(bytes(key))
-
-    def seal(self, iv, plaintext, aad):
-        return self._a.encrypt(iv, plaintext, aad)
+        # seal(iv, plaintext, aad) is AESGCM.encrypt itself: no Python frame
+        # between the DLMS layer and OpenSSL.
+        self.seal = self._a.encrypt
 
     def open(self, iv, ciphertext, tag, aad):
         a = self._a
-        if len(tag) == 16:
+        t = len(tag)
+        if t == 16:
             try:
                 return a.decrypt(iv, bytes(ciphertext) + bytes(tag), aad)
             except InvalidTag:
                 return None
         n = len(ciphertext)
         plaintext = a.encrypt(iv, ciphertext, None)[:n]
-        full = a.encrypt(iv, plaintext, aad)
-        if hmac.compare_digest(full[n:n + len(tag)], tag):
+        if hmac.compare_digest(a.encrypt(iv, plaintext, aad)[n:n + t], tag):
             return plaintext
         return None
 

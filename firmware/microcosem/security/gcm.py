@@ -153,11 +153,12 @@ class Gcm:
     where the backend has a native GCM (tests, benchmarks).  table_bits=8
     trades heap for speed: 256 multiples of H per key (about 18 KiB on a
     64-bit port, plus 18 shared) halve the GHASH time; 4 (0.8 KiB) suits a
-    meter."""
+    meter.  `native` is the backend's own AES-GCM object (or None), which
+    ciphering's fast path calls directly."""
 
     def __init__(self, key, native=True, table_bits=4):
-        self._native = backend.aes_gcm(key) if native else None
-        if self._native is not None:
+        self.native = backend.aes_gcm(key) if native else None
+        if self.native is not None:
             return
         self._ecb = backend.aes_ecb(key)
         self._ctr = backend.aes_ctr(key)
@@ -232,11 +233,11 @@ class Gcm:
 
     def encrypt(self, iv, plaintext, aad=b"", tag_len=12):
         """ciphertext || tag (tag_len bytes)."""
-        _check_tag_len(tag_len)
-        if self._native is not None:
-            out = self._native.seal(bytes(iv), bytes(plaintext), bytes(aad))
-            n = len(plaintext)
-            return out if tag_len == 16 else out[:n + tag_len]
+        if tag_len != 12:
+            _check_tag_len(tag_len)
+        if self.native is not None:
+            out = self.native.seal(iv, plaintext, aad)
+            return out if tag_len == 16 else out[:len(plaintext) + tag_len]
         n = len(plaintext)
         ks = self._keystream(self._j0(iv), n)
         ct = self._xor(ks, plaintext, n)
@@ -244,13 +245,14 @@ class Gcm:
 
     def decrypt(self, iv, data, aad=b"", tag_len=12):
         """The plaintext of ciphertext || tag; SecurityError if the tag fails."""
-        _check_tag_len(tag_len)
+        if tag_len != 12:
+            _check_tag_len(tag_len)
         n = len(data) - tag_len
         if n < 0:
             raise SecurityError("GCM data shorter than its tag")
         mv = memoryview(data)
-        if self._native is not None:
-            pt = self._native.open(bytes(iv), mv[0:n], mv[n:], bytes(aad))
+        if self.native is not None:
+            pt = self.native.open(iv, mv[0:n], mv[n:], aad)
             if pt is None:
                 raise SecurityError("authentication failed")
             return pt
@@ -263,15 +265,15 @@ class Gcm:
         """CTR alone (GCM's keystream, no tag): DLMS encryption-only
         protection (security control 0x2n).  Its own inverse."""
         n = len(data)
-        if self._native is not None:
-            return self._native.seal(bytes(iv), bytes(data), b"")[:n]
+        if self.native is not None:
+            return self.native.seal(bytes(iv), bytes(data), b"")[:n]
         return self._xor(self._keystream(self._j0(iv), n), data, n)
 
     def gmac(self, iv, aad, tag_len=12):
         """The GMAC of aad: GCM with nothing to encrypt."""
         _check_tag_len(tag_len)
-        if self._native is not None:
-            out = self._native.seal(bytes(iv), b"", bytes(aad))
+        if self.native is not None:
+            out = self.native.seal(bytes(iv), b"", bytes(aad))
             return out[:tag_len]
         ks = self._keystream(self._j0(iv), 0)
         return self._tag(ks, aad, b"", 0, tag_len)
