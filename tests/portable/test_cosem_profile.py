@@ -273,3 +273,66 @@ def test_capture_during_a_long_read_keeps_order_and_count():
     for c in chunks:
         out += c
     assert axdr.decode(out)[1] == [_row(0), _row(2), _row(3), _row(4)]
+
+
+def _range(clock, lo, hi):
+    return (1, (STRUCTURE, [_cod(clock), _stamp(lo), _stamp(hi), (ARRAY, [])]))
+
+
+def _stamps(lp, sel):
+    return [DateTime.from_bytes(r[1][0][1]).to_timestamp() - T0 for r in axdr.decode(_bytes(lp.get(2, sel, None)))[1]]
+
+
+def test_range_read_when_the_clock_went_back():
+    t, wh, clock, energy, status, lp = _meter(entries=6)
+    for dt in (0, 900, 1800, 300, 1200):      # the clock is set back after the third row
+        t[0] = T0 + dt
+        lp.capture()
+    n = len(lp._ring)
+    assert not lp._sorted(n)                  # no bisection: every row is looked at
+    assert _stamps(lp, _range(clock, T0 + 800, T0 + 1300)) == [900, 1200]   # two runs apart
+    assert _stamps(lp, _range(clock, T0 + 0, T0 + 300)) == [0, 300]
+    assert _stamps(lp, _range(clock, T0 + 1800, T0 + 1800)) == [1800]
+    for k in range(6):                        # the rows out of order leave the ring
+        t[0] = T0 + 3000 + 900 * k
+        lp.capture()
+    assert lp._sorted(len(lp._ring))
+    assert _stamps(lp, _range(clock, T0 + 3900, T0 + 5700)) == [3900, 4800, 5700]
+    assert _stamps(lp, _range(clock, T0 + 3901, T0 + 4799)) == []
+    assert _stamps(lp, _range(clock, T0 - 9999, T0 + 99999)) == [3000 + 900 * k for k in range(6)]
+    lp.action(1, None, None)
+    assert lp._sorted(0) and _stamps(lp, _range(clock, T0, T0 + 99999)) == []
+
+
+def test_range_read_of_a_ring_from_before_checks_its_order_once():
+    d = "/tmp/mco_%s" % os.urandom(4).hex()
+    try:
+        t, wh, clock, energy, status, lp = _meter()
+        cols = lp._capture
+        lp = ProfileGeneric("1.0.99.1.0.255", capture_objects=cols, profile_entries=4,
+                            ring=FileStorage(d).ring("lp", 24, 4))
+        for dt in (0, 900, 450, 1800):
+            t[0] = T0 + dt
+            lp.capture()
+        again = ProfileGeneric("1.0.99.1.0.255", capture_objects=cols, profile_entries=4,
+                               ring=FileStorage(d).ring("lp", 24, 4))
+        assert again._broken is None
+        assert _stamps(again, _range(clock, T0 + 400, T0 + 1000)) == [900, 450]
+        assert again._broken is not None and not again._sorted(4)
+    finally:
+        for n in os.listdir(d):
+            os.remove(d + "/" + n)
+        os.rmdir(d)
+
+
+def test_range_on_a_register_column_and_negative_values():
+    t, wh, clock, energy, status, lp = _meter(entries=10)
+    v = [0]
+    temp = Register("0.0.96.9.0.255", value=lambda: (LONG, v[0]))
+    lp2 = ProfileGeneric("0.0.99.1.0.255", capture_objects=((clock, 2, 0), (temp, 2, 0)), profile_entries=10)
+    for x in (-5, 3, -20, 7, 0):
+        v[0] = x
+        lp2.capture()
+    rng = (STRUCTURE, [_cod(temp), (LONG, -6), (LONG, 3), (ARRAY, [_cod(temp)])])
+    got = axdr.decode(_bytes(lp2.get(2, (1, rng), None)))[1]
+    assert got == [(STRUCTURE, [(LONG, -5)]), (STRUCTURE, [(LONG, 3)]), (STRUCTURE, [(LONG, 0)])]

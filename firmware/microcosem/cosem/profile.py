@@ -30,7 +30,7 @@ right).
 
 from ..axdr import (ARRAY, DATE_TIME, DOUBLE_LONG_UNSIGNED, ENUM, INTEGER, LONG_UNSIGNED,
                     OCTET_STRING, STRUCTURE, decode_data, encode_data, encode_length, EncodedData)
-from ..cosemdate import DateTime
+from ..cosemdate import DateTime, days_from_civil
 from ..errors import AccessError, DlmsError
 from ..storage import MemoryRing
 from .base import (ANY, OBJECT_UNAVAILABLE, OTHER_REASON, TYPE_UNMATCHED, CosemObject, check,
@@ -79,6 +79,13 @@ class ProfileGeneric(CosemObject):
     _ring = None
     _owned = True      # the ring is ours to re-make (a MemoryRing sized here)
     _next = None       # UTC second of the next periodic capture
+    # Order of the first column (the clock, normally), so that a range read finds
+    # its rows by bisection: _seq counts the rows appended, _broken is the _seq of
+    # the last row whose key was below the one before it (-1: none; None: not known,
+    # rows that were in a storage ring before this object), _last0 the last key.
+    _seq = 0
+    _broken = -1
+    _last0 = None
 
     def __init__(self, logical_name, capture_objects=(), profile_entries=1, row_size=None,
                  ring=None, short_name=None, max_entries=None, **values):
@@ -91,6 +98,9 @@ class ProfileGeneric(CosemObject):
             self._ring = ring
             self._owned = False
             self._entries = min(profile_entries, ring.slots)
+            if len(ring):
+                self._seq = len(ring)
+                self._broken = None
         elif row_size is not None:
             self._ring = MemoryRing(row_size, profile_entries)
 
@@ -121,6 +131,21 @@ class ProfileGeneric(CosemObject):
         if r is None:
             r = self._ring = MemoryRing(max(len(row), 1), self._entries)
         r.append(row)
+        k = _key_at(row, 0, len(row)) if row else None
+        last = self._last0
+        if last is not None and self._broken is not None:
+            try:
+                if k < last:
+                    self._broken = self._seq
+            except TypeError:
+                self._broken = self._seq
+        self._last0 = k
+        self._seq += 1
+
+    def _restart_order(self):
+        self._seq = 0
+        self._broken = -1
+        self._last0 = None
 
     def tick(self, utc):
         """Capture when a multiple of capture_period (seconds) has passed."""
@@ -183,6 +208,7 @@ class ProfileGeneric(CosemObject):
                 self._ring = None
             else:
                 self._ring.clear()
+            self._restart_order()
         elif i == 5:
             if value[1] != FIFO:
                 raise AccessError("only fifo sorting is kept", OTHER_REASON)
@@ -202,6 +228,7 @@ class ProfileGeneric(CosemObject):
 
     def _reshape(self, entries):
         self._entries = entries
+        self._restart_order()
         r = self._ring
         if r is None:
             return
@@ -220,6 +247,7 @@ class ProfileGeneric(CosemObject):
         if m == 1:
             if self._ring is not None:
                 self._ring.clear()
+            self._restart_order()
         else:
             try:
                 self.capture()
@@ -269,13 +297,79 @@ class ProfileGeneric(CosemObject):
                 raise AccessError("access selector %d not supported" % selector, OTHER_REASON)
         if first > stop:
             first = stop
+        if rng is not None:
+            span = self._bisect(rng, n) if rng[0] == 0 else None
+            if span is not None:
+                first, stop = span
+                rng = None
         count = stop - first
         if rng is not None:
+            # one pass to count; rows that match in one run (the usual case) are then
+            # sent without looking at them again
             count = 0
+            run = None
+            i = first
             for row in self._rows(first, stop):
                 if self._in_range(row, rng):
                     count += 1
+                    if run is None:
+                        run = [i, i + 1]
+                    elif run is not False and run[1] == i:
+                        run[1] = i + 1
+                    else:
+                        run = False
+                i += 1
+            if run is not False:
+                first, stop = (run[0], run[1]) if run else (first, first)
+                rng = None
         return EncodedData(self._chunks(first, stop, count, cols, rng))
+
+    def _sorted(self, n):
+        """True if the first column's keys do not decrease over the rows in the buffer."""
+        if self._broken is None:
+            # rows from before: look at them once
+            last = None
+            i = 0
+            broken = -1
+            for row in self._rows(0, n):
+                k = _key_at(row, 0, len(row))
+                try:
+                    if last is not None and k < last:
+                        broken = self._seq - n + i
+                except TypeError:
+                    broken = self._seq - n + i
+                last = k
+                i += 1
+            self._broken = broken
+            self._last0 = last
+        return self._broken <= self._seq - n
+
+    def _bisect(self, rng, n):
+        """(first, stop) of the rows whose first column is in [lo, hi], found by
+        bisection, when the buffer is in the order of that column; else None."""
+        r = self._ring
+        if r is None or not n or not hasattr(r, "read") or not self._sorted(n):
+            return None
+        lo, hi = rng[1], rng[2]
+        try:
+            a = self._bound(r, n, lo, False)
+            b = self._bound(r, n, hi, True)
+        except TypeError:
+            return None
+        return (a, max(a, b))
+
+    def _bound(self, r, n, key, after):
+        # the first row whose key is >= key (after: > key)
+        a, b = 0, n
+        while a < b:
+            mid = (a + b) // 2
+            row = r.read(mid)
+            k = _key_at(row, 0, len(row))
+            if k < key or (after and k == key):
+                a = mid + 1
+            else:
+                b = mid
+        return a
 
     def _rows(self, first, stop):
         r = self._ring
@@ -289,7 +383,7 @@ class ProfileGeneric(CosemObject):
         end = len(row)
         for _ in range(col):
             pos = _skip(row, pos, end)
-        k = _key(decode_data(row, pos, end)[0])
+        k = _key_at(row, pos, end)
         try:
             return lo <= k <= hi
         except TypeError:  # values of different kinds never match
@@ -335,6 +429,37 @@ def _conforms_range(p):
         return False
     f = p[1]
     return conforms(f[0], CAPTURE_OBJECT_TD) and conforms(f[3], (ARRAY, CAPTURE_OBJECT_TD))
+
+
+def _key_at(buf, pos, end):
+    """_key of the Data value at pos, read straight from the bytes when it is a
+    date-time or an integer (the columns a range read restricts on)."""
+    tag = buf[pos]
+    p = -1
+    if tag == OCTET_STRING and pos + 14 <= end and buf[pos + 1] == 12:
+        p = pos + 2
+    elif tag == DATE_TIME and pos + 13 <= end:
+        p = pos + 1
+    if p >= 0:
+        y = (buf[p] << 8) | buf[p + 1]
+        mo, d, hh, mm, ss = buf[p + 2], buf[p + 3], buf[p + 5], buf[p + 6], buf[p + 7]
+        if y != 0xFFFF and 1 <= mo <= 12 and 1 <= d <= 31 and hh < 24 and mm < 60 and ss < 60:
+            dev = (buf[p + 9] << 8) | buf[p + 10]
+            dev = 0 if dev == 0x8000 else (dev - 0x10000 if dev & 0x8000 else dev)
+            return (days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss + dev * 60)
+    n = _INTS.get(tag)
+    if n is not None and pos + 1 + n <= end:
+        v = 0
+        for i in range(pos + 1, pos + 1 + n):
+            v = (v << 8) | buf[i]
+        if tag in _SIGNED and v >> (8 * n - 1):
+            v -= 1 << (8 * n)
+        return v
+    return _key(decode_data(buf, pos, end)[0])
+
+
+_INTS = {5: 4, 6: 4, 15: 1, 16: 2, 17: 1, 18: 2, 20: 8, 21: 8, 22: 1}
+_SIGNED = (5, 15, 16, 20)
 
 
 def _key(v):
