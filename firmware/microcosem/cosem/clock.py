@@ -93,9 +93,10 @@ class Clock(CosemObject):
     def now(self):
         """The local date-time, with deviation and status, as the clock answers."""
         t = self.seconds()
-        dev = self.deviation(t)
+        dev = self.time_zone[1]
         status = self.status[1] & _CLOCK_STATUS_MASK
         if self.dst_active(t):
+            dev -= self.dst_deviation[1]
             status |= STATUS_DST_ACTIVE
         sec = int(t)
         return DateTime.from_timestamp(sec, dev, status, int((t - sec) * 100))
