@@ -362,17 +362,25 @@ class FileRing:
             f.close()
 
     def rows(self, first=0, stop=None):
-        """Rows first..stop-1, oldest first, from one open file."""
+        """Rows first..stop-1, oldest first, read 8 to an opening of the file: a
+        long read (a profile sent block by block as the client asks) holds no file
+        open between blocks."""
         if stop is None or stop > self._count:
             stop = self._count
-        if first >= stop:
-            return
-        f = self.storage.fs.open(self._path, "rb")
-        try:
-            for i in range(first, stop):
-                yield self._read_from(f, i)
-        finally:
-            f.close()
+        i = first
+        while i < stop:
+            n = min(8, stop - i)
+            batch = [None] * n
+            f = self.storage.fs.open(self._path, "rb")
+            try:
+                for k in range(n):
+                    batch[k] = self._read_from(f, i + k)
+            finally:
+                f.close()
+            for row in batch:
+                yield row
+            batch = None
+            i += n
 
     def _read_from(self, f, i):
         f.seek(self._at((self._start + i) % (self.slots + 1)))

@@ -221,3 +221,16 @@ def test_blobs_random_access():
         assert b3.read(0, 20) == bytes(20)
     finally:
         _rmtree(d)
+
+
+def test_file_ring_reads_many_rows_in_batches():
+    d = _tmpdir()
+    try:
+        r = FileStorage(d).ring("lp", 4, 20)
+        for i in range(25):
+            r.append(b"%d" % i)
+        assert list(r.rows()) == [b"%d" % i for i in range(5, 25)]
+        assert list(r.rows(7, 18)) == [b"%d" % i for i in range(12, 23)]
+        assert list(r.rows(19, 99)) == [b"24"] and list(r.rows(20)) == []
+    finally:
+        _rmtree(d)
