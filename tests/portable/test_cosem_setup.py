@@ -124,5 +124,12 @@ def test_security_setup_attributes():
     assert s.get(4, None, Ctx()) == (OCTET_STRING, b"CLIENT01")
     assert s.get(4, None, None) == (OCTET_STRING, b"")
     assert _code(s.set, 2, (ENUM, 3), None) == 3
-    assert _code(s.action, 1, (ENUM, 3), None) == 3
+    seen = []
+    s.on_activate = lambda setup, policy: seen.append(policy)
+    s.action(1, (ENUM, 0x0C), None)                 # authenticated and encrypted requests
+    assert s.get(2, None, None) == (ENUM, 0x0C) and seen == [0x0C]
+    s.action(1, (ENUM, 0x3C), None)
+    assert _code(s.action, 1, (ENUM, 0x04), None) == 250   # never weakened
+    assert _code(s.action, 1, (UNSIGNED, 0x3C), None) == 12
+    assert _code(s.action, 2, (ARRAY, []), None) == 3
     assert s.METHOD_COUNT == 8 and sn_target(SecuritySetup("0.0.43.0.0.255", short_name=0), 0x30) == ("m", 1)

@@ -257,9 +257,11 @@ class PushSetup(_Setup):
 class SecuritySetup(_Setup):
     """Security setup, version 1: policy, suite and system titles.
 
-    The methods (security_activate, key_transfer, key agreement and the
-    certificate ones) change keys, which the ciphering layer owns: they are
-    refused here until that layer provides them."""
+    security_activate (1) raises the policy (bits: 0x04 authenticated requests,
+    0x08 encrypted requests, 0x10 / 0x20 the same for responses...) and tells
+    the ciphering layer through `on_activate`.  The other methods (key
+    transfer and agreement, the certificate ones) change keys, which the
+    ciphering layer owns: they are refused here until that layer provides them."""
 
     class_id = 64
     version = 1
@@ -272,6 +274,7 @@ class SecuritySetup(_Setup):
     READ_ONLY = 0b1111100   # set through security_activate and the key methods only
     RANGES = ((3, 0, 2),)
     security_policy = (ENUM, 0)
+    on_activate = None  # the ciphering layer's hook: on_activate(setup, policy), raising to refuse
     security_suite = (ENUM, 0)
     server_system_title = (OCTET_STRING, b"MCS00001")
     certificates = (ARRAY, ())
@@ -283,4 +286,13 @@ class SecuritySetup(_Setup):
         return CosemObject._get(self, i, selection, ctx)
 
     def _action(self, m, parameters, ctx):
+        if m == 1:  # security_activate (security_policy): version 1 policy bits only ever add up
+            check(parameters, ENUM)
+            new, cur = parameters[1], self.security_policy[1]
+            if new & cur != cur:
+                raise AccessError("a security policy is only ever strengthened", OTHER_REASON)
+            if self.on_activate is not None:
+                self.on_activate(self, new)
+            self.security_policy = parameters
+            return None
         raise AccessError("security setup method %d not provided" % m, READ_WRITE_DENIED)
