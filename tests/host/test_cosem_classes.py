@@ -47,3 +47,29 @@ def test_gurux_agrees_on_counts_and_offsets():
         value, count = [0], [0]
         GXDLMS.getActionInfo(ot, value, count)
         assert class_for(cid).SN_METHOD_OFFSET == value[0], cid
+
+
+def test_the_table_example_in_the_docstring_runs():
+    import microcosem.cosem.table as table
+    doc = table.__doc__
+    block = doc[doc.index("    from microcosem.axdr"):doc.index("\n\nConveniences")]
+    code = "\n".join(line[4:] for line in block.splitlines())
+
+    class Rtc:
+        def seconds(self):
+            return 1764000000
+
+    class Meter:
+        import_wh = 1234
+
+        def clear(self):
+            self.import_wh = 0
+
+    env = {"rtc": Rtc(), "meter": Meter()}
+    exec(code, env)
+    model = env["model"]
+    assert len(model) == 5
+    lp = model.find(7, b"\x01\x00\x63\x01\x00\xff")
+    lp.action(2, None, None)
+    assert lp.get(7, None, None) == (6, 1)
+    assert model.find(3, b"\x01\x00\x01\x08\x00\xff").get(2, None, None) == (6, 1234)

@@ -6,8 +6,8 @@ flash when the firmware is frozen) of attribute values and constructor
 options, short_name may be left off.  `build(TABLE)` turns it into objects,
 in order (the object_list order), ready for `ObjectModel(objects)`.
 
-    from microcosem.axdr import DOUBLE_LONG_UNSIGNED, OCTET_STRING, UNSIGNED
-    from microcosem.cosem.table import build
+    from microcosem.axdr import DOUBLE_LONG_UNSIGNED, LONG, OCTET_STRING
+    from microcosem.cosem.table import bind, build
 
     TABLE = (
         (8, "0.0.1.0.0.255", {"time_source": rtc.seconds, "time_zone": (LONG, -60)}, 0x2000),
