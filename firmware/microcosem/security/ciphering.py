@@ -503,3 +503,66 @@ class ServerSecurity:
         if general:
             return protect_general(apdu, self.system_title, ic, key, self.ak, sc, dedicated)
         return protect(apdu, self.system_title, ic, key, self.ak, sc, dedicated)
+
+
+class ClientSecurity:
+    """`settings.security` for microcosem.client: protect(client, apdu) and
+    unprotect(client, apdu) with the client's system title and keys.
+
+    Requests go as glo- APDUs under ek, or as ded- ones under dedicated_key
+    when one is given (general=True: general-glo/ded-ciphering instead); the
+    InitiateRequest always goes as glo-initiate-request under ek, and carries
+    dedicated_key: the
+    security layer owns the key, so it writes it into the InitiateRequest's
+    first field (dedicated-key, absent as the client engine encodes it).
+    Answers are opened with the server's system title from the AARE (its
+    responding-AP-title) and must come with invocation counters that only go
+    up; ic and reserve work as in ServerSecurity.
+    """
+
+    def __init__(self, system_title, ek, ak, ic=0, sc=0x30, dedicated_key=None, broadcast_key=None,
+                 general=False, reserve=None, step=32):
+        self.system_title = bytes(system_title)
+        self.ek = ek
+        self.ak = ak
+        self.sc = sc
+        self.dedicated_key = dedicated_key
+        self.broadcast_key = broadcast_key
+        self.general = general
+        self.ic = ic
+        self._reserve = reserve
+        self._step = step
+        self._limit = ic
+        self.last_server_ic = None
+
+    _next_ic = ServerSecurity._next_ic
+
+    def _server_title(self, client):
+        title = getattr(client, "server_system_title", None)
+        if title is None:
+            aare = getattr(client, "aare", None)
+            title = getattr(aare, "responding_ap_title", None)
+        return title
+
+    def protect(self, client, apdu):
+        apdu = bytes(apdu)
+        dedicated = self.dedicated_key is not None
+        key = self.dedicated_key if dedicated else self.ek
+        if apdu and apdu[0] == 0x01:  # the InitiateRequest: global key, and the dedicated key inside
+            if dedicated and len(apdu) > 1 and apdu[1] == 0:
+                k = bytes(self.dedicated_key)
+                apdu = b"\x01\x01" + bytes((len(k),)) + k + apdu[2:]
+            ic = self._next_ic()
+            return protect(apdu, self.system_title, ic, self.ek, self.ak, self.sc, False)
+        ic = self._next_ic()
+        if self.general:
+            return protect_general(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
+        return protect(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
+
+    def unprotect(self, client, apdu):
+        u = unprotect(apdu, self._server_title(client), self.ek, self.ak, self.dedicated_key,
+                      self.broadcast_key)
+        if self.last_server_ic is not None and u.ic <= self.last_server_ic:
+            raise SecurityError("invocation counter %d not above %d" % (u.ic, self.last_server_ic))
+        self.last_server_ic = u.ic
+        return u.apdu

@@ -179,3 +179,47 @@ class ServerAuthenticator:
             return h.respond(ctx.stoc, ctx.ctos, self.system_title, client, ic)
         except SecurityError:
             return None
+
+
+class ClientAuthenticator:
+    """`settings.authenticator` for microcosem.client: ctos(client) -> CtoS,
+    respond(client, stoc) -> f(StoC), check(client, f_ctos) -> bool.
+
+    The client's system title is settings.calling_ap_title, the server's
+    client.server_system_title (the AARE's responding-AP-title); for HLS-GMAC
+    the invocation counter comes from `security` (a ciphering.ClientSecurity),
+    else `ic` counts here.
+    """
+
+    def __init__(self, hls, security=None, challenge_len=16, ic=1):
+        self.hls = hls
+        self.security = security
+        self.challenge_len = challenge_len
+        self.ic = ic
+
+    def _titles(self, client):
+        own = client.settings.calling_ap_title
+        if own is None and self.security is not None:
+            own = self.security.system_title
+        return own, client.server_system_title
+
+    def ctos(self, client):
+        return challenge(self.challenge_len)
+
+    def respond(self, client, stoc):
+        own, peer = self._titles(client)
+        ic = 0
+        if self.hls.mechanism == MECHANISM_GMAC:
+            if self.security is not None:
+                ic = self.security._next_ic()
+            else:
+                ic = self.ic
+                self.ic += 1
+        return self.hls.respond(client.ctos, stoc, own, peer, ic)
+
+    def check(self, client, f_ctos):
+        own, peer = self._titles(client)
+        try:
+            return self.hls.check(f_ctos, client.ctos, client.stoc, own, peer)
+        except SecurityError:
+            return False
