@@ -12,7 +12,7 @@ or as callables that return one when the attribute is read: that is how an
 object is bound to a live measurement.
 
     r = Register("1.0.1.8.0.255", value=lambda: (DOUBLE_LONG_UNSIGNED, meter.wh),
-                 scaler_unit=scaler_unit(0, WH))
+                 scaler_unit=scaler_unit(0, UNIT_WH))
 
 `get`/`set`/`action` follow the contract in `server/model.py`: attribute 1
 (logical_name) is answered here; an index out of range is object-undefined;

@@ -6,8 +6,9 @@ a test's counter), and keeps the difference a client's settings make to it
 (`time` set, shift_time, the adjust_to_* methods) as an offset.  So the same
 object runs on a board, on a host and in a test that moves time by hand.
 
-    clock = Clock("0.0.1.0.0.255", time_source=rtc_seconds, time_zone=-60,
-                  dst_begin=..., dst_end=..., dst_enabled=True)
+    clock = Clock("0.0.1.0.0.255", time_source=rtc_seconds, time_zone=(LONG, -60),
+                  dst_begin=(OCTET_STRING, begin), dst_end=(OCTET_STRING, end),
+                  dst_enabled=(BOOLEAN, True))   # begin, end: 12-byte date-times
     clock.seconds()       # UTC seconds, as the meter keeps time
     clock.now_data()      # (OCTET_STRING, 12 bytes): what a profile captures
 

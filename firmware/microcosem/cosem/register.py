@@ -4,7 +4,7 @@ IEC 62056-6-2 4.3.1-4.3.4.  A value is a Data tuple, or a callable that
 returns one (a live measurement):
 
     Register("1.0.1.8.0.255", value=lambda: (DOUBLE_LONG_UNSIGNED, meter.wh),
-             scaler_unit=scaler_unit(0, WH), reset=meter.clear_energy)
+             scaler_unit=scaler_unit(0, UNIT_WH), reset=meter.clear_energy)
 
 `reset` (Register and Extended register) is the firmware's hook for a live
 value: a constant value is reset to 0 of its own type by the object itself.
