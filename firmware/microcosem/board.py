@@ -12,8 +12,9 @@ example.  The configuration names (JSON object):
     tcp           {"host": "0.0.0.0", "port": 4059}: the TCP wrapper, served when the
                   board's network is up; absent or null: none
     hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 16}, ...]
-    security      {"system_title": hex, "ek": hex, "ak": hex, "ic_file": "ic.txt"}
-                  (suite 0: HLS-GMAC and ciphered APDUs)
+    security      {"system_title": hex, "ek": hex, "ak": hex, "ic_file": "ic.txt",
+                   "ic_step": 32}  (suite 0: HLS-GMAC and ciphered APDUs; the
+                  invocation counter is written to ic_file every ic_step APDUs)
     associations  [{"client": 16, "auth": "none" | "lls" | "hls-gmac", "password": "..",
                     "access": "read" | "all", "name": ".."}, ...]
     objects       [[class_id, "a.b.c.d.e.f", {options}], ...] in object_list order
@@ -205,7 +206,7 @@ class Meter:
             ic = _read_ic(path) if path else 0
             self.security = ServerSecurity(
                 _hex(s.get("system_title"), "system_title"), _hex(s.get("ek"), "ek"),
-                _hex(s.get("ak"), "ak"), ic=ic,
+                _hex(s.get("ak"), "ak"), ic=ic, step=s.get("ic_step", 32),
                 reserve=(lambda limit: _write_ic(path, limit)) if path else None)
         return self.security
 
@@ -249,7 +250,11 @@ def _serial(conf, hw, devices, adapter):
     out = []
     for l in links:
         name = l.get("uart")
-        uart, de = hw.uart(name, l.get("baud", 9600))
+        try:
+            uart, de = hw.uart(name, l.get("baud", 9600))
+        except (ValueError, OSError) as e:  # a UART the board lacks costs that link only
+            out.append((name, "not served: %s" % e))
+            continue
         asyncio.create_task(adapter.serve_hdlc(uart, devices, l.get("physical", 16), de=de))
         out.append((name, "HDLC, physical address %d" % l.get("physical", 16)))
     return out

@@ -76,6 +76,8 @@ class Hardware:
 
     def uart(self, name, baud):
         self.uarts.append((name, baud))
+        if name == "spare":
+            raise ValueError("no UART spare")
         return ("uart", name), ("de", name)
 
 
@@ -226,10 +228,12 @@ def test_serial_link_place():
     asyncio.run(start(None))
     assert got[0] == [("rs485", "not served: no serial adapter in this build")]
     assert hw.uarts == []
-    # with one: started on the board's UART with its driver-enable pin
+    # with one: started on the board's UART with its driver-enable pin; a UART the
+    # board does not have is reported and the other link still served
+    c["hdlc"].append({"uart": "spare"})
     asyncio.run(start(Adapter()))
-    assert got[1] == [("rs485", "HDLC, physical address 17")]
-    assert hw.uarts == [("rs485", 9600)]
+    assert got[1] == [("rs485", "HDLC, physical address 17"), ("spare", "not served: no UART spare")]
+    assert hw.uarts == [("rs485", 9600), ("spare", 9600)]
     assert Adapter.calls == [(("uart", "rs485"), 1, 17, ("de", "rs485"))]
     assert hw.leds[:1] == [True]  # the heartbeat ran
 
