@@ -94,8 +94,11 @@ def build(board, name):
     for base, _dirs, files in os.walk(os.path.join(dst, "microcosem")):
         for f in files:
             p = os.path.join(base, f)
-            if p not in wanted:
-                os.remove(p)
+            if p not in wanted and not f.endswith(".tmp"):  # .tmp: another build's, in flight
+                try:
+                    os.remove(p)
+                except OSError:
+                    pass
     bdir = os.path.join(BOARDS, board)
     err = compile_one(os.path.join(bdir, "pins.py"), os.path.join(dst, "pins.mpy"), "pins.py")
     if err:
