@@ -12,9 +12,12 @@ example.  The configuration names (JSON object):
     tcp           {"host": "0.0.0.0", "port": 4059}: the TCP wrapper, served when the
                   board's network is up; absent or null: none
     hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 16}, ...]
-    security      {"system_title": hex, "ek": hex, "ak": hex, "ic_file": "ic.txt",
-                   "ic_step": 32}  (suite 0: HLS-GMAC and ciphered APDUs; the
-                  invocation counter is written to ic_file every ic_step APDUs)
+    storage       a folder on the board's filesystem ("data") for what survives a
+                  reset (storage.FileStorage): the invocation counter, and the
+                  rows of every profile given a "row_size"
+    security      {"system_title": hex, "ek": hex, "ak": hex, "ic_step": 32}
+                  (suite 0: HLS-GMAC and ciphered APDUs; needs storage, where the
+                  invocation counter is reserved ic_step APDUs ahead)
     associations  [{"client": 16, "auth": "none" | "lls" | "hls-gmac", "password": "..",
                     "access": "read" | "all", "name": ".."}, ...]
     objects       [[class_id, "a.b.c.d.e.f", {options}], ...] in object_list order
@@ -28,6 +31,8 @@ named by logical name), and these, because JSON has no DLMS types:
                                            board at each GET ("type" gives its type)
     "capture_period": 900                  a number where the class wants a Data
     "time_zone": -60                       (Clock: UTC = local + deviation)
+    "row_size": 19                         (Profile generic: bytes a row takes; with
+                                           storage, the rows are kept in a file ring)
 
 An Association LN for the current association (0.0.40.0.0.255) and one per
 configured client (0.0.40.0.n.255) are added.
@@ -46,6 +51,7 @@ import json
 
 from .axdr import DOUBLE_LONG_UNSIGNED, LONG, OCTET_STRING
 from .compat import print_exception, unix_time
+from .errors import DlmsError
 from .server.config import NO_ACCESS, READ_ONLY, READ_WRITE, AssociationConfig
 
 # DLMS type names (IEC 62056-6-2 clause 4.1.5) of the values JSON can carry
@@ -112,7 +118,7 @@ def _live(tag, fn):
     return lambda: (tag, int(fn()))
 
 
-def _options(cid, opts, hw):
+def _options(cid, ln, opts, hw, storage):
     out = {}
     for k in opts:
         v = opts[k]
@@ -134,6 +140,10 @@ def _options(cid, opts, hw):
         out[k] = v
     if cid == 8:
         out["time_source"] = getattr(hw, "time", unix_time)
+    if cid == 7 and storage is not None and "row_size" in out:
+        # the load profile survives a reset: one FileRing per profile
+        out["ring"] = storage.ring("p" + ln.replace(".", "_"), out.pop("row_size"),
+                                   out.get("profile_entries", 1))
     return out
 
 
@@ -155,11 +165,19 @@ class Meter:
         self.conf = conf
         self.hw = hw
         self.security = None
+        self.storage = None
+        if conf.get("storage"):
+            from .storage import FileStorage
+
+            self.storage = FileStorage(conf["storage"])
         table = []
         for e in conf.get("objects", ()):
             if type(e) is not list or len(e) != 3 or type(e[2]) is not dict:
                 raise ConfigError("an object is [class_id, logical name, {options}], not %r" % (e,))
-            table.append((e[0], e[1], _options(e[0], e[2], hw)))
+            try:
+                table.append((e[0], e[1], _options(e[0], e[1], e[2], hw, self.storage)))
+            except DlmsError as x:  # a ring of a bad size, say
+                raise ConfigError("object %s: %s" % (e[1], x))
         serial = str(conf.get("serial", "MCS0000001"))
         table.append((1, "0.0.42.0.0.255", {"value": (OCTET_STRING, b"MCS" + serial[-13:].encode())}))
         table.append((15, "0.0.40.0.0.255", None))
@@ -202,12 +220,21 @@ class Meter:
             s = self.conf.get("security")
             if not s:
                 raise ConfigError("hls-gmac needs the security settings")
-            path = s.get("ic_file")
-            ic = _read_ic(path) if path else 0
+            st = self.storage
+            if st is None:
+                # a counter that restarts at 0 would repeat IVs under the same key
+                raise ConfigError("hls-gmac needs storage for the invocation counter")
+            # The server's invocation counter survives a reset by being reserved
+            # ahead (ServerSecurity calls reserve(limit) before any IC reaches the
+            # limit): after a power cut the meter starts at the last limit written,
+            # never below an IC it may have used (Green Book 9.2.7.2.4.1).
+            # FileStorage writes a record whole or not at all.
+            rec = st.get("ic")
             self.security = ServerSecurity(
                 _hex(s.get("system_title"), "system_title"), _hex(s.get("ek"), "ek"),
-                _hex(s.get("ak"), "ak"), ic=ic, step=s.get("ic_step", 32),
-                reserve=(lambda limit: _write_ic(path, limit)) if path else None)
+                _hex(s.get("ak"), "ak"), ic=int.from_bytes(rec, "big") if rec else 0,
+                step=s.get("ic_step", 32),
+                reserve=lambda limit: st.put("ic", limit.to_bytes(8, "big")))
         return self.security
 
     def tick(self, utc):
@@ -216,25 +243,6 @@ class Meter:
                 o.tick(utc)
             else:
                 o.tick()
-
-
-# The server's invocation counter survives a reset by being reserved ahead
-# (ServerSecurity calls reserve(limit) before any IC reaches the limit): after
-# a power cut the meter starts at the last limit written, never below an IC
-# it may have used (Green Book 9.2.7.2.4.1).
-def _read_ic(path):
-    try:
-        with open(path) as f:
-            return int(f.read().strip())
-    except OSError:
-        return 0
-    except ValueError:
-        raise ConfigError("%s holds no invocation counter" % path)
-
-
-def _write_ic(path, limit):
-    with open(path, "w") as f:
-        f.write("%d\n" % limit)
 
 
 def _serial(conf, hw, devices, adapter):

@@ -95,7 +95,7 @@ def board_meter(request, tmp_path):
         conf = json.load(f)  # the board's example, pointed at the loopback
     port = free_port()
     conf["tcp"] = {"host": "127.0.0.1", "port": port}
-    conf["security"]["ic_file"] = str(tmp_path / "ic.txt")
+    conf["storage"] = str(tmp_path / "data")
     (tmp_path / "config.json").write_text(json.dumps(conf))
     (tmp_path / "harness.py").write_text(HARNESS)
     env = dict(os.environ, MICROPYPATH=os.pathsep.join([".frozen", top]))

@@ -27,12 +27,23 @@ ST_C = bytes.fromhex("4D4D4D0000000001")
 ST_S = bytes.fromhex("4D43530000000042")
 EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
 AK = bytes.fromhex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF")
-IC_FILE = "/tmp/microcosem_test_board_ic.txt"
+STORAGE = "/tmp/microcosem_test_board"
+
+
+def fresh_storage():
+    import os
+    try:
+        for f in os.listdir(STORAGE):
+            os.remove(STORAGE + "/" + f)
+    except OSError:
+        pass
+    return STORAGE
 
 
 def conf(**over):
     c = {
         "serial": "MCS0000042",
+        "storage": STORAGE,
         "security": {"system_title": ST_S.hex(), "ek": EK.hex(), "ak": AK.hex()},
         "associations": [
             {"client": 16, "name": "public"},
@@ -124,6 +135,24 @@ def test_profile_captures_on_the_tick():
     assert rows[1][1][1][1] == (DOUBLE_LONG_UNSIGNED, 3000)
 
 
+def test_profile_rows_survive_a_restart():
+    hw = Hardware()
+    c = conf(storage=fresh_storage())
+    c["objects"][4][2]["row_size"] = 19  # clock 2+12, double-long-unsigned 1+4
+    m = board.Meter(c, hw)
+    m.tick(NOW)
+    m.tick(NOW + 900)
+    hw.pulses = 3000
+    m.tick(NOW + 1800)
+    m = board.Meter(c, hw)  # a reset: the rows are read back from the ring file
+    s = session(m, 16)
+    s.associate()
+    rows = s.get(7, obis("1.0.99.1.0.255"), 2)[1]
+    assert [r[1][1] for r in rows] == [(DOUBLE_LONG_UNSIGNED, 1500), (DOUBLE_LONG_UNSIGNED, 4500)]
+    c["objects"][4][2]["row_size"] = 0
+    raises(board.ConfigError, board.Meter, c, hw)
+
+
 def test_lls_password():
     m = board.Meter(conf(), Hardware())
     s = session(m, 17, mechanism=1, password=b"12345678")
@@ -168,13 +197,7 @@ def _management(m, suite):
 
 
 def test_hls_gmac_management_and_ic_kept_across_restart():
-    try:
-        import os
-        os.remove(IC_FILE)
-    except OSError:
-        pass
-    c = conf()
-    c["security"]["ic_file"] = IC_FILE
+    c = conf(storage=fresh_storage())
     m = board.Meter(c, Hardware())
     s = _management(m, ClientSuite0())
     s.associate()
@@ -183,8 +206,7 @@ def test_hls_gmac_management_and_ic_kept_across_restart():
     s.set(1, obis("0.0.96.50.0.255"), 2, (OCTET_STRING, b"\x01\x02"))
     assert s.get(1, obis("0.0.96.50.0.255"), 2) == (OCTET_STRING, b"\x01\x02")
     used = m.security.ic
-    with open(IC_FILE) as f:
-        reserved = int(f.read())
+    reserved = int.from_bytes(m.storage.get("ic"), "big")
     assert reserved >= used > 0  # reserved ahead before it was spent
     # a restart (the same file): the counter starts at the reservation, never below
     m2 = board.Meter(c, Hardware())
@@ -248,6 +270,9 @@ def test_config_errors():
     raises(E, board.Meter, conf(objects=[[1, "0.0.96.1.0.255", {"value": ["octet-string", "XY"]}]]), hw)
     raises(E, board.Meter, conf(associations=[{"client": 1, "auth": "hls-md5"}]), hw)
     raises(E, board.Meter, conf(security=None), hw)
+    # HLS-GMAC without storage: the invocation counter would restart at 0
+    e = raises(E, board.Meter, conf(storage=None), hw)
+    assert "storage" in str(e)
     path = "/tmp/microcosem_test_board.json"
     with open(path, "w") as f:
         f.write("[1, 2]")
