@@ -8,8 +8,10 @@ serial links reported as not served while no serial adapter is in the build."""
 import importlib.util
 import json
 import os
+import queue
 import socket
 import subprocess
+import threading
 
 import pytest
 
@@ -104,23 +106,28 @@ def board_meter(request, tmp_path):
     proc = subprocess.Popen([bf.tool("micropython"), "-X", "heapsize=384k", str(tmp_path / "harness.py"),
                              str(tmp_path / "config.json")], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
-    lines = []
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(l) for l in iter(proc.stdout.readline, "")] + [
+        lines.put(None)], daemon=True).start()
+    seen = []
     try:
         while True:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("main.py did not start:\n" + "".join(lines))
-            lines.append(line)
+            try:
+                line = lines.get(timeout=60)
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise RuntimeError("main.py did not start:\n" + "".join(seen))
+            seen.append(line)
             if line.startswith("READY"):
                 break
-        yield board, port, conf, "".join(lines)
+        yield board, port, conf, "".join(seen)
     finally:
         proc.terminate()
         try:
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
-        proc.stdout.close()
 
 
 def test_board_main_serves_its_config_over_tcp(board_meter):
@@ -163,3 +170,17 @@ def test_board_main_hls_gmac_management(board_meter):
     s.set(1, obis("0.0.96.1.0.255"), 2, (VISIBLE_STRING, "RENAMED"))  # management writes
     assert s.get(1, obis("0.0.96.1.0.255"), 2) == (VISIBLE_STRING, "RENAMED")
     t.close()
+
+
+@pytest.mark.parametrize("board", bf.configs().BOARDS)
+def test_board_boot_with_a_broken_config(board, tmp_path):
+    """main.py run as the board runs it at boot (__main__, from its folder): a
+    config.json that does not parse is reported in one line, before any hardware."""
+    bf.build(board, "meter-ln-min")
+    top = bf.out_dir(board, "meter-ln-min")
+    (tmp_path / "config.json").write_text('{"serial": ')
+    env = dict(os.environ, MICROPYPATH=os.pathsep.join([".frozen", top]))
+    proc = subprocess.run([bf.tool("micropython"), "-X", "heapsize=384k", os.path.join(top, "main.py")],
+                          cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("microcosem: config.json: config.json is not JSON"), proc.stdout
