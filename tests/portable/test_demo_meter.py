@@ -1,8 +1,8 @@
-# heapsize: 448k
+# heapsize: 512k
 """The demo meter that `microcosem serve` runs, read through our own client:
 its three associations, every readable attribute of every object, the load
 profile by range, a SET and an ACTION where the rights allow them.
-(448k: the engine, the client, the COSEM classes and the meter are all
+(512k: the engine, the client, the COSEM classes and the meter are all
 loaded as code into the unix port's heap; a board has them frozen in flash.)"""
 
 from checks import raises
@@ -94,3 +94,75 @@ def test_load_profile_by_range():
     assert rows[1][0][1][0] == (OCTET_STRING, frm)
     energy = [r[1][1][1] for r in rows[1]]
     assert energy == sorted(energy) and energy[0] > 12000000
+
+
+def test_disconnect_drops_the_load_and_push_queues_a_notification():
+    from microcosem.apdu.notify import DataNotification
+    meter = DemoMeter(NOW, profile_rows=10)
+    manager = session(meter, 1, b"00000001")
+    manager.associate()
+    assert manager.get(3, obis("1.0.1.7.0.255"), 2)[1] > 0
+    manager.action(70, obis("0.0.96.3.10.255"), 1, (15, 0))  # remote_disconnect
+    assert manager.get(70, obis("0.0.96.3.10.255"), 2) == (3, False)
+    assert manager.get(3, obis("1.0.1.7.0.255"), 2) == (DOUBLE_LONG_UNSIGNED, 0)
+    before = manager.get(3, obis("1.0.1.8.0.255"), 2)
+    meter.tick(NOW + 3600)
+    assert manager.get(3, obis("1.0.1.8.0.255"), 2) == before  # no load, no energy
+    # a public client may not switch the relay
+    public = session(meter, 16)
+    public.associate()
+    assert raises(AccessError, public.action, 70, obis("0.0.96.3.10.255"), 2, (15, 0)).result == 3
+    manager.action(40, obis("0.0.25.9.0.255"), 1, (15, 0))
+    assert len(meter.outbox) == 1
+    note = DataNotification.from_bytes(meter.outbox[0])
+    clock, energy = note.body[1]
+    assert len(clock[1]) == 12 and energy == before
+
+
+def test_push_is_delivered_to_its_destination_over_tcp():
+    import asyncio
+    from microcosem.compat import random_bytes
+    from microcosem.demo.main import deliver_pushes
+    from microcosem.profiles.wrapper import WrapperReassembler
+
+    meter = DemoMeter(NOW, profile_rows=10)
+    got = []
+
+    async def listener(reader, writer):
+        r = WrapperReassembler()
+        while True:
+            data = await reader.read(512)
+            if not data:
+                break
+            r.feed(data)
+            m = r.next_apdu()
+            while m:
+                got.append(m)
+                m = r.next_apdu()
+        writer.close()
+
+    async def scenario():
+        for _ in range(20):
+            port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
+            try:
+                srv = await asyncio.start_server(listener, "127.0.0.1", port)
+                break
+            except OSError:
+                continue
+        manager = session(meter, 1, b"00000001")
+        manager.associate()
+        dest = ("127.0.0.1:%d" % port).encode()
+        manager.set(40, obis("0.0.25.9.0.255"), 3, (STRUCTURE, [(22, 0), (OCTET_STRING, dest), (22, 0)]))
+        manager.action(40, obis("0.0.25.9.0.255"), 1, (15, 0))
+        await deliver_pushes(meter, 0x66)
+        for _ in range(50):
+            if got:
+                break
+            await asyncio.sleep(0.02)
+        srv.close()
+        await srv.wait_closed()
+
+    asyncio.run(scenario())
+    assert len(got) == 1 and got[0][:2] == (1, 0x66)
+    assert got[0][2][0] == 0x0F  # DataNotification
+    assert meter.outbox == []

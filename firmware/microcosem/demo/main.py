@@ -14,6 +14,11 @@ Settings come from a JSON file (`--config`) and flags, flags last:
     management_password     LLS secret of client SAP 1 ("00000001")
     profile_rows            rows of load profile at start (1000)
     max_pdu                 server-max-receive-pdu-size (1024)
+    push_wport              the wPort pushes are sent to (16)
+
+A push (Push setup 0.0.25.9.0.255 method 1) is sent as a DataNotification
+in a wrapper frame over a new TCP connection to the "host:port" a client
+wrote into send_destination_and_method; with no destination it is dropped.
 """
 
 import asyncio
@@ -25,8 +30,9 @@ from .meter import DemoMeter
 
 DEFAULTS = (("host", "127.0.0.1"), ("port", 4059), ("transport", "wrapper"),
             ("serial", "MCS0000001"), ("reader_password", "12345678"),
-            ("management_password", "00000001"), ("profile_rows", 1000), ("max_pdu", 1024))
-_INTS = ("port", "profile_rows", "max_pdu")
+            ("management_password", "00000001"), ("profile_rows", 1000), ("max_pdu", 1024),
+            ("push_wport", 16))
+_INTS = ("port", "profile_rows", "max_pdu", "push_wport")
 
 
 class SettingsError(Exception):
@@ -85,6 +91,26 @@ def make_meter(s):
                      max_pdu=s["max_pdu"])
 
 
+async def deliver_pushes(meter, wport):
+    """Send what the meter's pushes queued, each over its own TCP connection."""
+    from ..profiles.wrapper import wrap
+
+    while meter.outbox:
+        apdu = meter.outbox.pop(0)
+        dest = bytes(meter.push_setup.send_destination_and_method[1][1][1])
+        host, _, port = dest.decode().rpartition(":")
+        if not host:
+            continue  # nowhere to send it
+        try:
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(wrap(1, wport, apdu))
+            await writer.drain()
+            writer.close()
+            await writer.wait_closed()
+        except (OSError, ValueError) as e:
+            print("microcosem demo meter: push to %s failed: %s" % (dest, e))
+
+
 async def serve(s, ready=None):
     from ..io.tcp import serve_wrapper
 
@@ -98,6 +124,8 @@ async def serve(s, ready=None):
     try:
         while True:
             meter.tick(unix_time())
+            if meter.outbox:
+                await deliver_pushes(meter, s["push_wport"])
             await asyncio.sleep(1)
     finally:
         srv.close()

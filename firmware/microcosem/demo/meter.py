@@ -21,6 +21,9 @@ Objects (logical name, class):
     1.0.99.1.0.255  Profile generic (7) load profile: clock, +A, -A, status; 15 min
     0.0.96.11.0.255 Data (1)            last event code
     0.0.99.98.0.255 Profile generic (7) standard event log: clock, event code
+    0.0.96.3.10.255 Disconnect control (70) the supply relay (load drops to 0 when open)
+    0.0.25.9.0.255  Push setup (40)     pushes clock and +A as a DataNotification
+    0.0.41.0.0.255  SAP assignment (17) one logical device, SAP 1
     0.0.40.0.0.255  Association LN (15) the current association
     0.0.40.0.1.255  Association LN (15) public client (SAP 16)
     0.0.40.0.2.255  Association LN (15) reader (SAP 17)
@@ -37,10 +40,12 @@ Associations (client SAP, authentication, rights):
 
 import math
 
-from ..axdr import (DOUBLE_LONG_UNSIGNED, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING, STRUCTURE,
+from ..axdr import (ARRAY, DOUBLE_LONG_UNSIGNED, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING, STRUCTURE,
                     UNSIGNED, VISIBLE_STRING)
 from ..cosem.association import AssociationLN
 from ..cosem.clock import Clock
+from ..cosem.control import DisconnectControl
+from ..cosem.setup import PushSetup, SapAssignment
 from ..cosem.profile import ProfileGeneric
 from ..cosem.register import (UNIT_A, UNIT_V, UNIT_W, UNIT_WH, Data, DemandRegister,
                               ExtendedRegister, Register)
@@ -133,12 +138,23 @@ class DemoMeter:
         self.event_log = ProfileGeneric(
             "0.0.99.98.0.255", capture_objects=((c, 2, 0), (self.event_code, 2, 0)),
             profile_entries=100)
+        self.disconnect = DisconnectControl("0.0.96.3.10.255")
+        # a push (method 1, or the firmware) queues its DataNotification; the
+        # runner takes them from `outbox` and sends them to the destination
+        self.outbox = []
+        self.push_setup = PushSetup(
+            "0.0.25.9.0.255", objects=((c, 2, 0), (self.energy_import, 2, 0)),
+            on_push=self._queue_push)
+        self._push_id = 0
+        ldn = b"MCS" + serial[-13:].encode()
         objects = [
-            Data("0.0.42.0.0.255", value=(OCTET_STRING, b"MCS" + serial[-13:].encode())),
+            Data("0.0.42.0.0.255", value=(OCTET_STRING, ldn)),
             Data("0.0.96.1.0.255", value=(VISIBLE_STRING, serial)),
             c, self.energy_import, self.energy_export, self.voltage, self.current, self.power,
             self.max_demand, self.demand, status, self.event_code, self.load_profile,
-            self.event_log,
+            self.event_log, self.disconnect, self.push_setup,
+            SapAssignment("0.0.41.0.0.255", sap_assignment_list=(ARRAY, (
+                (STRUCTURE, ((LONG_UNSIGNED, 1), (OCTET_STRING, ldn))),))),
             AssociationLN("0.0.40.0.0.255"),
             AssociationLN("0.0.40.0.1.255", client_sap=PUBLIC_SAP),
             AssociationLN("0.0.40.0.2.255", client_sap=READER_SAP),
@@ -162,14 +178,21 @@ class DemoMeter:
     def _time(self):
         return self._t
 
+    def connected(self):
+        return self.disconnect.output_state[1]
+
     def watts(self):
-        return _day_curve(self._t)
+        return _day_curve(self._t) if self.connected() else 0.0
 
     def volts(self):
         return 230.0 + 4.0 * math.sin(self._t / 3700.0) + 1.5 * math.sin(self._t / 610.0)
 
     def amps(self):
         return self.watts() / self.volts()
+
+    def _queue_push(self, setup, values):
+        self._push_id = (self._push_id + 1) & 0xFFFFFF
+        self.outbox.append(setup.data_notification(self._push_id).to_bytes())
 
     def _event(self, code):
         self.event_code.value = (LONG_UNSIGNED, code)
@@ -182,7 +205,7 @@ class DemoMeter:
             # that every quarter-hour capture is stamped on the quarter hour
             step = 300 if now - self._t > 3600 else 60
             dt = min((self._t // step + 1) * step - self._t, now - self._t)
-            self._wh_import += _day_curve(self._t) * dt / 3600.0
+            self._wh_import += self.watts() * dt / 3600.0
             self._wh_export += _pv_curve(self._t) * dt / 3600.0
             self._t += dt
             w = int(self.watts())
