@@ -131,6 +131,7 @@ class Client:
         self._into = None       # a callable that takes each raw block instead of the sink
         self._source = None     # (raw bytes, position, block number) of a long request
         self._count = 0         # items of a with-list request
+        self._sn_tag = None     # 0x05 / 0x06 while a long Read / Write request goes in blocks
         s = settings
         self.invoke_id_and_priority = (s.invoke_id & 0x0F) | 0x40 | (0x80 if s.high_priority else 0)
 
@@ -236,7 +237,8 @@ class Client:
 
     def read_request(self, items):
         """items: short names (int), or (short_name, selector, parameter Data) for
-        parameterized access (a method's parameters when the name is a method's)."""
+        parameterized access (a method's parameters when the name is a method's).
+        A request longer than the server's PDU goes in read-data-block-access blocks."""
         out = bytearray((0x05,))
         encode_length(out, len(items))
         for it in items:
@@ -247,6 +249,8 @@ class Client:
                 out += bytes((4, sn >> 8, sn & 0xFF, selector))
                 encode_data(out, param)
         self._count = len(items)
+        if len(out) > self.server_max_pdu:
+            return self._arm(_READ, self._first_sn_block(0x05, memoryview(out)[1:]))
         return self._arm(_READ, out)
 
     def write_request(self, items, confirmed=True):
@@ -262,6 +266,9 @@ class Client:
         if not confirmed:
             sec = self.settings.security
             return bytes(out) if sec is None else bytes(sec.protect(self, out))
+        if len(out) > self.server_max_pdu:
+            # write-data-block-access: the two lists in blocks, each an octet-string Data
+            return self._arm(_WRITE, self._first_sn_block(0x06, memoryview(out)[1:]))
         return self._arm(_WRITE, out)
 
     # ------------------------------------------------------------ replies
@@ -331,6 +338,34 @@ class Client:
         self._state = _IDLE
         self._sink = self._source = self._into = None
         return True, value
+
+    def _first_sn_block(self, tag, body):
+        # Green Book 9.4.4: 05 01 06 last number(2) raw, or 06 01 07 last number(2) 01 09 raw
+        self._source = [bytes(body), 0, 0]
+        self._sn_tag = tag
+        return self._next_sn_block()
+
+    def _next_sn_block(self):
+        src = self._source
+        tag = self._sn_tag
+        head = 6 if tag == 0x05 else 8
+        room = block_room(self.server_max_pdu, head)
+        if room < 1:
+            raise AccessError("the server's PDU is too small for a block", 250)
+        data, pos, n = src
+        chunk = data[pos:pos + room]
+        src[1] = pos + len(chunk)
+        src[2] = n = n + 1
+        if n > 0xFFFF:
+            raise AccessError("more than 65535 blocks", 250)
+        last = 1 if src[1] >= len(data) else 0
+        if tag == 0x05:
+            out = bytearray((0x05, 1, 6, last, n >> 8, n & 0xFF))
+        else:
+            out = bytearray((0x06, 1, 7, last, n >> 8, n & 0xFF, 1, 9))
+        encode_length(out, len(chunk))
+        out += chunk
+        return bytes(out)
 
     def _first_block(self, head, data):
         # head holds the APDU up to the DataBlock-SA; the block adds last, number, length
@@ -565,6 +600,14 @@ class Client:
 
     def _sn_reply(self, apdu):
         tag = apdu[0]
+        if self._source is not None and len(apdu) == 5 and apdu[1] == 1 \
+                and apdu[2] == (3 if self._state == _READ else 2):
+            # block-number: the server has block n of a long request, send the next one
+            n = (apdu[3] << 8) | apdu[4]
+            src = self._source
+            if n != src[2] or src[1] >= len(src[0]):
+                raise DecodeError("request block %d acknowledged out of turn" % n, 3)
+            return False, self._next_sn_block()
         if self._state == _WRITE:
             if tag != 0x0D:
                 raise DecodeError("WriteResponse expected, got 0x%02X" % tag, 0)

@@ -72,9 +72,85 @@ def test_sn_selective_read_and_blocks():
     # two items, the list in blocks
     got = s.read([(PROF + 0x60, 0, (UNSIGNED, 1)), (PROF + 0x58, 0, (OCTET_STRING, bytes(9)))])
     assert got == [(OCTET_STRING, bytes(range(256))), (OCTET_STRING, bytes(9))]
-    # a request longer than the server takes: pdu-too-long, and the server goes on
-    e = raises(ServiceError, s.read, [(PROF + 0x58, 0, (OCTET_STRING, bytes(200)))])
-    assert "pdu-too-long" in str(e)
+    # a request longer than the server takes goes in read-data-block-access blocks
+    assert s.read([(PROF + 0x58, 0, (OCTET_STRING, bytes(200)))]) == [(OCTET_STRING, bytes(200))]
+    assert s.read([REG + 8]) == [(DOUBLE_LONG_UNSIGNED, 1234)]
+
+
+def logged(server, sap=2):
+    sent = []
+
+    def transport(apdu):
+        sent.append(bytes(apdu))
+        return server.handle(apdu, sap)
+    return transport, sent
+
+
+def test_sn_long_read_request():
+    server, model, s = make(max_pdu=64)
+    s.transport, sent = logged(server)
+    s.associate()
+    param = (OCTET_STRING, bytes(range(150)))
+    # two items, the request in three blocks, the answer in data-block-result blocks
+    assert s.read([(PROF + 0x58, 0, param), REG + 8]) == [param, (DOUBLE_LONG_UNSIGNED, 1234)]
+    blocks = [a for a in sent if a[:3] == unhex("050106")]
+    assert [(a[3], a[4] << 8 | a[5]) for a in blocks] == [(0, 1), (0, 2), (1, 3)]
+    assert all(len(a) <= 64 for a in sent)
+    # the gathered raw data is the SEQUENCE OF Variable-Access-Specification
+    raw = b"".join(a[7:] for a in blocks)
+    assert raw[:5] == unhex("0204" "3058" "00") and raw[-3:] == unhex("022008")
+    assert len(server.handle(unhex("05010600000103020220"), 2)) == 5
+
+
+def test_sn_long_write_request():
+    server, model, s = make(max_pdu=64)
+    s.transport, sent = logged(server)
+    s.associate()
+    big = (ARRAY, [(UNSIGNED, i) for i in range(90)])
+    assert s.write([(PROF + 16, big), (REG + 8, (DOUBLE_LONG_UNSIGNED, 77))]) == [None, None]
+    blocks = [a for a in sent if a[:3] == unhex("060107")]
+    assert len(blocks) == 4 and blocks[-1][3] == 1 and all(a[6:8] == unhex("0109") for a in blocks)
+    assert s.read([PROF + 16, REG + 8]) == [big, (DOUBLE_LONG_UNSIGNED, 77)]
+    # a refusal inside a long write comes back item by item
+    res = s.write([(REG + 16, big)])
+    assert res[0].message == "read-write-denied"
+
+
+def test_sn_request_block_errors():
+    server, model, s = make(max_pdu=128)
+    s.associate()
+    h = lambda x: server.handle(unhex(x.replace(" ", "")), 2)
+    assert h("050106 00 0002 01 02") == unhex("0C010113")          # block 2 before block 1
+    assert h("050106 00 0001 02 0102") == unhex("0C01030001")      # block 1 is in
+    assert h("050106 00 0003 01 02") == unhex("0C010113")          # block 3 after 1: dropped
+    assert h("050106 01 0002 01 02") == unhex("0C010113")          # ... so 2 finds none
+    assert h("050106 01 0001 03 010203") == unhex("0E050300")      # gathered, does not parse
+    assert h("050106 01 0001 04 01 05 0001") == unhex("0C0101FA")  # a block access inside
+    assert h("060107 00 0001 01 0F05") == unhex("0D010111")  # raw not an octet-string
+    assert h("060107 00 0001 01 0901 01") == unhex("0D01020001")
+    assert h("060107 01 0002 01 0904 02200809") == unhex("0E060300")  # lists do not match
+    # block_limit bounds what a client may pile up
+    server.context(2).config.block_limit = 8
+    assert h("060107 00 0001 01 0906 010220080106") == unhex("0D01020001")
+    assert h("060107 00 0002 01 0906 000000000000") == unhex("0D010111")
+    server.context(2).config.block_limit = 4096
+    assert s.read([REG + 8]) == [(DOUBLE_LONG_UNSIGNED, 1234)]
+    # an unconfirmed write cannot be acknowledged block by block: not carried out
+    assert h("160107 00 0001 01 0901 01") is None
+
+
+def test_sn_request_blocks_need_conformance():
+    model = ObjectModel((register(short_name=REG),))
+    server = Server(model, (AssociationConfig(2, context=CONTEXT_SN, max_pdu=64, access=access,
+                                              conformance=0x1C0320),))
+    s = Session(Client(ClientSettings(client_sap=2, context=CONTEXT_SN)),
+                lambda apdu: server.handle(apdu, 2))
+    s.associate()
+    assert s.client.conformance == 0x1C0320  # read, write, unconfirmed write, multiple references, information report, parameterized access: no blocks
+    e = raises(ServiceError, s.read, [(REG + 0x28, 0, (OCTET_STRING, bytes(80)))])
+    assert "service-not-supported" in str(e)
+    e = raises(ServiceError, s.write, [(REG + 8, (OCTET_STRING, bytes(80)))])
+    assert "service-not-supported" in str(e)
     assert s.read([REG + 8]) == [(DOUBLE_LONG_UNSIGNED, 1234)]
 
 
