@@ -86,7 +86,7 @@ class Hardware:
         else:
             raise ValueError("no UART %r on this board (optical, rs485)" % name)
         # STM32 wants every framing argument at construction (no partial init)
-        return UART(uid, baud, bits=8, parity=None, stop=1, timeout=0, read_buf_len=1024), de
+        return UART(uid, baud, bits=8, parity=None, stop=1, timeout=0, rxbuf=1024), de
 
     def network(self, conf):
         if not conf.get("lan"):

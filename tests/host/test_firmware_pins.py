@@ -145,7 +145,7 @@ def test_stm32_pins(monkeypatch, machine_name, rs485, de, led, s0):
     uart, de_pin = hw.uart("rs485", 9600)
     assert uart.uid == rs485 and uart.args == (9600,)
     # STM32 takes the whole framing at construction
-    assert uart.kw == {"bits": 8, "parity": None, "stop": 1, "timeout": 0, "read_buf_len": 1024}
+    assert uart.kw == {"bits": 8, "parity": None, "stop": 1, "timeout": 0, "rxbuf": 1024}
     assert de_pin.pin == de and de_pin.v == 0
     uart, de_pin = hw.uart("optical", 9600)
     assert uart.uid == 6 and de_pin is None
