@@ -223,3 +223,45 @@ def test_command_line_report(capsys):
         assert "\n  %-14s " % name in out
     with pytest.raises(SystemExit):
         bf.main(["pdp11"])
+
+
+# The meter-ln-min board meter fed APDUs of the parts the build leaves out (SN
+# Read, notifications, service errors): each is answered, and a GET still works.
+LEFT_OUT = """
+import json, sys
+from microcosem import board
+class Hw:
+    def time(self): return 1796140800
+    def source(self, n): return lambda: 5
+c = json.load(open(sys.argv[1]))
+c["storage"] = sys.argv[2]
+m = board.Meter(c, Hw())
+AARQ = bytes.fromhex("601DA109060760857405080101BE10040E01000000065F1F0400007E1F04B0")
+print("AARE", m.server.handle(AARQ, 16, 0)[:1].hex())
+for hx in sys.argv[3:]:
+    r = m.server.handle(bytes.fromhex(hx), 16, 0)
+    print("ANSWER", hx, r.hex() if r else None)
+"""
+
+
+def test_left_out_parts_are_answered_not_crashed(tmp_path):
+    bf.build("esp32", "meter-ln-min")
+    top = bf.out_dir("esp32", "meter-ln-min")
+    (tmp_path / "probe.py").write_text(LEFT_OUT)
+    apdus = ["050102FA00",                 # SN ReadRequest of base name 0xFA00
+             "0F00000001000900",           # DataNotification
+             "D80101",                     # ExceptionResponse
+             "0E0601",                     # ConfirmedServiceError
+             "C2000008000001000000FF02",   # EventNotificationRequest
+             "C001C100010000600100FF0200"]  # GET serial number
+    env = dict(os.environ, MICROPYPATH=os.pathsep.join([".frozen", top]))
+    proc = subprocess.run([bf.tool("micropython"), "-X", "heapsize=384k", str(tmp_path / "probe.py"),
+                           os.path.join(top, "config.json"), str(tmp_path / "data")] + apdus,
+                          capture_output=True, text=True, env=env, timeout=60)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "AARE 61" in out, out
+    answers = dict(l.split()[1:] for l in out.splitlines() if l.startswith("ANSWER"))
+    for hx in apdus[:-1]:
+        assert answers[hx][:2] in ("0e", "d8"), (hx, answers[hx])  # an error answer, named
+    assert answers[apdus[-1]].startswith("c401c1000a0a") and bytes.fromhex(
+        answers[apdus[-1]][12:]) == b"MCS0000042"
