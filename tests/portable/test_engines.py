@@ -336,3 +336,34 @@ def test_with_list_in_blocks_both_ways():
     assert res[0] is None and res[1] is None and res[2].message == "read-write-denied"
     assert model.find(7, PROFILE_LN).values[1] == rows
     assert model.find(3, REGISTER_LN).values[0] == (DOUBLE_LONG_UNSIGNED, 3)
+
+
+def test_get_attribute_0_whole_object():
+    def deny_scaler(obj, kind, index):
+        return 0 if (kind == "a" and obj.class_id == 3 and index == 3) else access(obj, kind, index)
+
+    model = ObjectModel((register(), profile(40), data_object()))
+    server = Server(model, (AssociationConfig(16, max_pdu=128, access=deny_scaler),
+                            AssociationConfig(18, conformance=0x00001F)))
+    s = session(server, max_receive_pdu=128)
+    s.associate()
+    assert s.client.conformance & 0x002000  # attribute0-supported-with-get granted
+    # an attribute this association may not read is null-data
+    assert s.get(3, REGISTER_LN, 0) == (STRUCTURE, [(OCTET_STRING, REGISTER_LN),
+                                                    (DOUBLE_LONG_UNSIGNED, 1234), NULL])
+    # a profile's buffer inside the structure, produced as it goes, in blocks
+    got = s.get(7, PROFILE_LN, 0)
+    assert got == (STRUCTURE, [(OCTET_STRING, PROFILE_LN), (ARRAY, [row(i) for i in range(1, 41)]),
+                               (ARRAY, [])])
+    assert s.get_with_list([(1, DATA_LN, 0), (3, REGISTER_LN, 2)]) == [
+        (STRUCTURE, [(OCTET_STRING, DATA_LN), (18, 7)]), (DOUBLE_LONG_UNSIGNED, 1234)]
+    e = raises(AccessError, s.get, 7, PROFILE_LN, 0, entry_selector(1, 2))
+    assert e.result == 13  # scope-of-access-violated: a selector names one attribute
+    assert raises(AccessError, s.get, 3, PROFILE_LN, 0).result == 9  # object-class-inconsistent
+    assert raises(AccessError, s.get, 3, CLOCK_LN, 0).result == 4
+    assert raises(AccessError, s.set, 3, REGISTER_LN, 0, (STRUCTURE, [])).result == 4  # not with SET
+    # not negotiated: attribute 0 is no attribute
+    s2 = session(server, sap=18)
+    s2.associate()
+    assert not s2.client.conformance & 0x002000
+    assert raises(AccessError, s2.get, 3, REGISTER_LN, 0).result == 4

@@ -60,11 +60,12 @@ from ..apdu.acse import (
 from ..apdu.common import (
     DATA_BLOCK_NUMBER_INVALID, LONG_ACTION_ABORTED, LONG_GET_ABORTED, LONG_SET_ABORTED,
     NO_LONG_ACTION_IN_PROGRESS, NO_LONG_GET_IN_PROGRESS, NO_LONG_SET_IN_PROGRESS,
-    OBJECT_CLASS_INCONSISTENT, OBJECT_UNDEFINED, OTHER_REASON, READ_WRITE_DENIED, SUCCESS,
-    TYPE_UNMATCHED, encode_result_list,
+    OBJECT_CLASS_INCONSISTENT, OBJECT_UNDEFINED, OTHER_REASON, READ_WRITE_DENIED,
+    SCOPE_OF_ACCESS_VIOLATED, SUCCESS, TYPE_UNMATCHED, encode_result_list,
 )
 from ..apdu.initiate import (
-    CONFORMANCE_ACTION, CONFORMANCE_BLOCK_TRANSFER_WITH_ACTION,
+    CONFORMANCE_ACTION, CONFORMANCE_ATTRIBUTE0_SUPPORTED_WITH_GET,
+    CONFORMANCE_BLOCK_TRANSFER_WITH_ACTION,
     CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ, CONFORMANCE_BLOCK_TRANSFER_WITH_SET_OR_WRITE,
     CONFORMANCE_GET, CONFORMANCE_MULTIPLE_REFERENCES, CONFORMANCE_READ, CONFORMANCE_SET,
     CONFORMANCE_UNCONFIRMED_WRITE, CONFORMANCE_WRITE, DLMS_VERSION, VAA_NAME_LN, VAA_NAME_SN,
@@ -522,10 +523,48 @@ class Server:
             return OTHER_REASON, None
 
     def _get_value(self, ctx, descriptor, selection):
+        if descriptor[2] == 0 and ctx.conformance & CONFORMANCE_ATTRIBUTE0_SUPPORTED_WITH_GET:
+            return self._get_object(ctx, descriptor, selection)
         obj, code = self.attribute(ctx, descriptor, False)
         if code:
             return code
         return self.read_value(ctx, obj, descriptor[2], selection)
+
+    def _get_object(self, ctx, descriptor, selection):
+        """GET of attribute 0 (attribute0-supported-with-get): the whole object, a
+        structure of its attributes 1..n in order, an attribute this association
+        may not read (or that fails) as null-data.  Produced attribute by
+        attribute, so that an object holding a profile buffer goes in blocks."""
+        class_id, ln, _ = descriptor
+        obj = ctx.model.find(class_id, ln)
+        if obj is None:
+            return OBJECT_CLASS_INCONSISTENT if ctx.model.find_ln(ln) is not None else OBJECT_UNDEFINED
+        if ctx.status != ASSOCIATED:
+            return READ_WRITE_DENIED
+        if selection is not None:
+            return SCOPE_OF_ACCESS_VIOLATED  # a selector belongs to one attribute, not to all
+        return EncodedData(self._attributes(ctx, obj))
+
+    def _attributes(self, ctx, obj):
+        n = obj.ATTRIBUTE_COUNT
+        head = bytearray((2,))
+        encode_length(head, n)
+        yield head
+        for a in range(1, n + 1):
+            v = READ_WRITE_DENIED
+            if not self.check_attribute(ctx, obj, a, False):
+                v = self.read_value(ctx, obj, a, None)
+            if type(v) is EncodedData:
+                for c in v.chunks:
+                    yield c
+                continue
+            if type(v) is not int:
+                try:
+                    v = encode_data(bytearray(), v)
+                except Exception as e:
+                    self.last_error = e
+                    v = 0
+            yield b"\x00" if type(v) is int else v
 
     # ------------------------------------------------------------ long answers
 
