@@ -7,7 +7,8 @@ of a configuration with nothing else present.
 
 A pattern is a path under firmware/ with `*` matching inside one path
 segment and `**` any number of segments; a pattern starting with `!`
-takes away what the patterns before it added.  Everything a listed module
+takes away what the patterns before it added, one starting with `?` adds
+what it names if that exists (a module that is still being written).  Everything a listed module
 imports at import time must be listed too (the tests check it); what a
 module imports only on first use (apdu.decode_apdu's table, the engine's
 SN referencing, table.class_for) may be left out, and the build then
@@ -32,12 +33,15 @@ _CORE = (
 )
 
 # The two lower layers of a meter: HDLC (optical probe, RS-485) and the
-# TCP/UDP wrapper, with the adapters of io/ (asyncio TCP, the serial link).
+# TCP wrapper, with their adapters in io/ (asyncio TCP; the serial link's
+# HDLC adapter, microcosem.board's SERIAL_ADAPTER, once it exists).  UDP is
+# left to meter-full.
 _PROFILES = (
     "microcosem/profiles/__init__.py", "microcosem/profiles/crc16.py",
     "microcosem/profiles/hdlc_frame.py", "microcosem/profiles/hdlc.py",
     "microcosem/profiles/wrapper.py",
-    "microcosem/io/*.py",
+    "microcosem/io/__init__.py", "microcosem/io/tcp.py", "microcosem/io/wrapper_link.py",
+    "?microcosem/io/serial.py",
 )
 
 # Security suite 0: AES-GCM-128 ciphering and HLS (GMAC is mechanism 5).
@@ -135,9 +139,10 @@ def expand(patterns, root):
     chosen = []
     for p in patterns:
         drop = p.startswith("!")
-        pat = (p[1:] if drop else p).split("/")
+        optional = p.startswith("?")
+        pat = (p[1:] if drop or optional else p).split("/")
         hits = [s for s in sources if _match(s.split("/"), pat)]
-        if not hits and not drop:
+        if not hits and not drop and not optional:
             raise ValueError("pattern %r names no module under %s" % (p, root))
         for h in hits:
             if drop:

@@ -114,6 +114,7 @@ def test_config_lists():
     assert cf.expand(("microcosem/*.py",), FIRMWARE) == sorted(
         "microcosem/" + f for f in os.listdir(os.path.join(FIRMWARE, "microcosem")) if f.endswith(".py"))
     assert "microcosem/apdu/get.py" in cf.expand(("microcosem/**/*.py",), FIRMWARE)
+    assert cf.expand(("microcosem/obis.py", "?microcosem/not_yet.py"), FIRMWARE) == ["microcosem/obis.py"]
     assert cf.expand(("microcosem/apdu/*.py", "!microcosem/apdu/sn.py"), FIRMWARE) == [
         m for m in cf.expand(("microcosem/apdu/*.py",), FIRMWARE) if not m.endswith("/sn.py")]
 
