@@ -61,21 +61,58 @@ APDU_TABLE = (
 )
 
 
+# The classes found so far: a tag without CHOICE by the tag, a (tag, choice)
+# of the service families by tag << 8 | choice (>= 0xC000, apart from every
+# tag).  Filled on first use, so that a meter holds the classes it has met
+# and one dict lookup replaces the table scan and __import__ per APDU.
+_FOUND = {}
+
+
+def _find(tag, choice):
+    """Scan APDU_TABLE: (class, key) for (tag, choice); (None, has_choice) when
+    no row matches, has_choice None for an unknown tag."""
+    has_choice = None
+    for t, c, module, name in APDU_TABLE:
+        if t == tag:
+            has_choice = c is not None
+            if c is None or c == choice:
+                mod = __import__(__name__ + "." + module, None, None, (name,))
+                return getattr(mod, name), (tag if c is None else tag << 8 | c)
+    return None, has_choice
+
+
 def apdu_class(tag, choice=None):
     """The class for (tag, choice), importing its module; None when the table has
     no such row.  ImportError when the module is not part of this build."""
-    for t, c, module, name in APDU_TABLE:
-        if t == tag and (c is None or c == choice):
-            mod = __import__(__name__ + "." + module, None, None, (name,))
-            return getattr(mod, name)
-    return None
+    cls = _FOUND.get(tag)
+    if cls is None and choice is not None and 0 <= choice <= 0xFF:
+        cls = _FOUND.get(tag << 8 | choice)
+    if cls is None:
+        cls, key = _find(tag, choice)
+        if cls is not None:
+            _FOUND[key] = cls
+    return cls
 
 
-def _has_choice(tag):
-    for t, c, _, _ in APDU_TABLE:
-        if t == tag:
-            return c is not None
-    return None
+def _resolve(buf, pos, end, tag):
+    """The class of the APDU at buf[pos] that _FOUND does not hold yet (or the error)."""
+    choice = None
+    if pos + 1 < end:
+        choice = buf[pos + 1]
+    try:
+        cls, key = _find(tag, choice)
+    except ImportError:
+        raise DecodeError("unsupported APDU 0x%02X (not in this build)" % tag, pos)
+    except AttributeError:
+        raise DecodeError("unsupported APDU 0x%02X (class missing)" % tag, pos)
+    if cls is not None:
+        _FOUND[key] = cls
+        return cls
+    if key is None:
+        raise DecodeError("unknown APDU tag 0x%02X" % tag, pos)
+    if choice is None:
+        raise IncompleteData("APDU choice expected", pos + 1)
+    raise DecodeError("unknown choice %d of APDU 0x%02X" % (choice, tag), pos + 1)
 
 
 def decode_apdu_at(buf, pos=0, end=None):
@@ -85,22 +122,12 @@ def decode_apdu_at(buf, pos=0, end=None):
     if pos >= end:
         raise IncompleteData("APDU expected", pos)
     tag = buf[pos]
-    has_choice = _has_choice(tag)
-    if has_choice is None:
-        raise DecodeError("unknown APDU tag 0x%02X" % tag, pos)
-    choice = None
-    if has_choice:
-        if pos + 1 >= end:
-            raise IncompleteData("APDU choice expected", pos + 1)
-        choice = buf[pos + 1]
-    try:
-        cls = apdu_class(tag, choice)
-    except ImportError:
-        raise DecodeError("unsupported APDU 0x%02X (not in this build)" % tag, pos)
-    except AttributeError:
-        raise DecodeError("unsupported APDU 0x%02X (class missing)" % tag, pos)
+    cls = _FOUND.get(tag)
     if cls is None:
-        raise DecodeError("unknown choice %d of APDU 0x%02X" % (choice, tag), pos + 1)
+        if pos + 1 < end:
+            cls = _FOUND.get(tag << 8 | buf[pos + 1])
+        if cls is None:
+            cls = _resolve(buf, pos, end, tag)
     return cls.decode(buf, pos, end)
 
 
