@@ -367,3 +367,33 @@ def test_get_attribute_0_whole_object():
     s2.associate()
     assert not s2.client.conformance & 0x002000
     assert raises(AccessError, s2.get, 3, REGISTER_LN, 0).result == 4
+
+
+def test_inactivity_releases_the_association():
+    model = ObjectModel((register(),))
+    server = Server(model, (AssociationConfig(16, inactivity_ms=1000),
+                            AssociationConfig(17, pre_established=True, inactivity_ms=1000),
+                            AssociationConfig(18)))
+    clock = [0]
+    s = Session(Client(ClientSettings(client_sap=16)), lambda a: server.handle(a, 16, clock[0]))
+    s.associate()
+    clock[0] = 900
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    clock[0] = 1899  # 999 ms since the last APDU: still there
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    clock[0] = 2899  # 1000 ms: released before this APDU is served
+    e = raises(ServiceError, s.get, 3, REGISTER_LN, 2)
+    assert "operation-not-possible" in str(e)
+    assert server.context(16).status == 0 and server.inactivity_releases == 1
+    # a new AARQ is served at once; tick() ends an idle one without traffic
+    clock[0] = 5000
+    s.associate()
+    other = Session(Client(ClientSettings(client_sap=18)), lambda a: server.handle(a, 18, 5000))
+    other.associate()  # no inactivity_ms: never released
+    assert server.tick(5999) == [] and server.context(16).associated
+    assert server.tick(6000) == [16] and not server.context(16).associated
+    assert server.tick(60000) == [] and server.context(18).associated
+    # a pre-established association cannot be released by time either
+    assert server.handle(s.client.get_request(3, REGISTER_LN, 2), 17, 7000)[:4] == unhex("C401C100")
+    assert server.tick(90000) == [] and server.context(17).associated
+    assert server.inactivity_releases == 2

@@ -3,7 +3,7 @@
 Fields the COSEM objects may read (MODEL.md):
 
     client_sap, config (AssociationConfig), model (ObjectModel), server (the
-    engine), now_ms, status (NON_ASSOCIATED / ASSOCIATION_PENDING /
+    engine), now_ms, last_ms (now_ms of the APDU before, None before any), status (NON_ASSOCIATED / ASSOCIATION_PENDING /
     ASSOCIATED, the values of Association LN association_status),
     authenticated, conformance (negotiated), context (application context in
     force), max_pdu (the largest APDU the server sends: the smaller of the
@@ -33,6 +33,7 @@ class AssociationContext:
         self.client_sap = config.client_sap
         self.security = config.security
         self.now_ms = 0
+        self.last_ms = None  # now_ms of the last APDU, for the inactivity time-out
         self.reset()
 
     def reset(self):

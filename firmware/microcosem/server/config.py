@@ -52,11 +52,14 @@ class AssociationConfig:
     security       the ciphering hook for protected APDUs, None for none
     block_limit    the most bytes a SET / ACTION request may gather over blocks
                    (a bound, so that a client cannot fill the heap)
+    inactivity_ms  None, or the idle time after which the association is released
+                   (the engine compares the now_ms of two APDUs, or of Server.tick)
     """
 
     def __init__(self, client_sap, context=CONTEXT_LN, mechanism=MECHANISM_NONE, secret=None,
                  conformance=None, max_pdu=1024, access=None, pre_established=False,
-                 authenticator=None, security=None, name=None, block_limit=4096):
+                 authenticator=None, security=None, name=None, block_limit=4096,
+                 inactivity_ms=None):
         self.client_sap = client_sap
         self.context = context
         self.mechanism = mechanism
@@ -71,6 +74,7 @@ class AssociationConfig:
         self.security = security
         self.name = name
         self.block_limit = block_limit
+        self.inactivity_ms = inactivity_ms
 
     def attribute_access(self, obj, attribute):
         if self.access is None:

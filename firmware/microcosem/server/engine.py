@@ -2,6 +2,11 @@
 
     server = Server(model, (AssociationConfig(16), AssociationConfig(1, mechanism=1, secret=b"x")))
     reply = server.handle(apdu, client_sap, now_ms)   # bytes to send back, or None
+    released = server.tick(now_ms)                    # idle associations ended (SAPs)
+
+`now_ms` is any millisecond clock that wraps as ticks_ms does (compared with
+ticks_diff); an association whose config has `inactivity_ms` is released
+when that long passes between two of its APDUs, or when `tick` finds it so.
 
 Whole APDUs in, whole APDUs out: the profile below (HDLC, wrapper) has
 already put segments together and says which client SAP spoke.  `handle`
@@ -73,7 +78,7 @@ from ..apdu.initiate import (
 )
 from ..axdr import EncodedData, decode_data, encode_data, encode_length
 from ..blocks import BlockSink, BlockSource, block_room
-from ..compat import const
+from ..compat import const, ticks_diff
 from ..errors import AccessError, DecodeError, DlmsError, ServiceError
 from .association import ASSOCIATED, ASSOCIATION_PENDING, NON_ASSOCIATED, AssociationContext
 
@@ -142,6 +147,7 @@ class Server:
         self._contexts = [AssociationContext(self, cfg) for cfg in associations]
         self.last_error = None  # the last exception an object (or the engine) raised, for a debugger
         self.engine_errors = 0  # exceptions the engine itself let through to handle(): bugs
+        self.inactivity_releases = 0  # associations ended by config.inactivity_ms
 
     # ------------------------------------------------------------ public
 
@@ -169,7 +175,9 @@ class Server:
                     return self._aare(None, RESULT_REJECTED_PERMANENT,
                                       (ACSE_SERVICE_USER, USER_NO_REASON_GIVEN), CONTEXT_LN)
                 return exception_response(SERVICE_NOT_ALLOWED, OPERATION_NOT_POSSIBLE)
+            self._expire(ctx, now_ms)
             ctx.now_ms = now_ms
+            ctx.last_ms = now_ms
             return self._dispatch(ctx, apdu)
         except Exception as e:  # the engine's own bug or a MemoryError: cost one APDU
             self.last_error = e
@@ -178,6 +186,29 @@ class Server:
                 return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
             except Exception:
                 return None
+
+    def tick(self, now_ms):
+        """Release every association idle longer than its config.inactivity_ms;
+        returns the client SAPs released (a link layer may then disconnect)."""
+        released = []
+        for ctx in self._contexts:
+            if self._expire(ctx, now_ms):
+                released.append(ctx.client_sap)
+        return released
+
+    def _expire(self, ctx, now_ms):
+        # the inactivity time-out: an association (or a pending HLS one) with no APDU
+        # for inactivity_ms is released, as if the client had sent RLRQ; a
+        # pre-established one cannot be released (Green Book 7.2.4)
+        limit = ctx.config.inactivity_ms
+        if not limit or ctx.last_ms is None or ctx.status == NON_ASSOCIATED \
+                or ctx.config.pre_established:
+            return False
+        if ticks_diff(now_ms, ctx.last_ms) < limit:
+            return False
+        ctx.reset()
+        self.inactivity_releases += 1
+        return True
 
     def hls_reply(self, ctx, parameters):
         """Association LN reply_to_HLS_authentication: check the client's f(StoC),
