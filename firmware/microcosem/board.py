@@ -9,8 +9,8 @@ example.  The configuration names (JSON object):
     serial        the meter's serial number (text); logical device name "MCS" + serial
     wport         the logical device's wrapper port / HDLC upper address (1)
     max_pdu       server-max-receive-pdu-size (1024)
-    tcp           {"host": "0.0.0.0", "port": 4059}: the TCP wrapper, served when the
-                  board's network is up; absent or null: none
+    tcp, udp      {"host": "0.0.0.0", "port": 4059}: the TCP / UDP wrapper, served
+                  when the board's network is up; absent or null: none
     hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 16}, ...]
     storage       a folder on the board's filesystem ("data") for what survives a
                   reset (storage.FileStorage): the invocation counter, and the
@@ -273,14 +273,25 @@ async def run(conf, hw, ready=None, serial_adapter=None):
     meter = Meter(conf, hw)
     devices = ((conf.get("wport", 1), meter.server),)
     tcp = conf.get("tcp")
+    udp = conf.get("udp")
     srv = None
-    if tcp and getattr(hw, "network", None) and hw.network(conf):
+    up = (tcp or udp) and getattr(hw, "network", None) and hw.network(conf)
+    if tcp and up:
         from .io.tcp import serve_wrapper
 
         srv = await serve_wrapper(devices, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059))
         print("microcosem: TCP wrapper on %s:%d" % (tcp.get("host", "0.0.0.0"), tcp.get("port", 4059)))
-    elif tcp:
-        print("microcosem: TCP not served: the board has no network up")
+    if udp and up:
+        try:
+            from .io.udp import serve_udp
+        except ImportError:  # meter-ln-min leaves UDP out
+            serve_udp = None
+            print("microcosem: UDP not served: not in this build")
+        if serve_udp is not None:
+            asyncio.create_task(serve_udp(devices, udp.get("host", "0.0.0.0"), udp.get("port", 4059)))
+            print("microcosem: UDP wrapper on %s:%d" % (udp.get("host", "0.0.0.0"), udp.get("port", 4059)))
+    if (tcp or udp) and not up:
+        print("microcosem: TCP/UDP not served: the board has no network up")
     links = _serial(conf, hw, devices, serial_adapter)
     for name, status in links:
         print("microcosem: %s %s" % (name, status))

@@ -5,6 +5,7 @@ Pin), serving its config.json's meter on 127.0.0.1; read over TCP by our own
 client: LLS, the live S0 register, HLS-GMAC with ciphered APDUs, and the
 serial links reported as not served while no serial adapter is in the build."""
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -88,22 +89,25 @@ class WrapperTransport:
         self.sock.close()
 
 
-@pytest.fixture(params=bf.configs().BOARDS)
-def board_meter(request, tmp_path):
-    board = request.param
-    bf.build(board, "meter-ln-min")
-    top = bf.out_dir(board, "meter-ln-min")
+@contextlib.contextmanager
+def running(board, name, tmp_path, heap="384k", udp=False):
+    """main.py of `board` from its `name` build, serving its example config.json
+    on the loopback; yields (tcp port, udp port or None, config, banner)."""
+    bf.build(board, name)
+    top = bf.out_dir(board, name)
     with open(os.path.join(top, "config.json")) as f:
         conf = json.load(f)  # the board's example, pointed at the loopback
     port = free_port()
     conf["tcp"] = {"host": "127.0.0.1", "port": port}
+    uport = None
+    if udp:
+        uport = free_port()
+        conf["udp"] = {"host": "127.0.0.1", "port": uport}
     conf["storage"] = str(tmp_path / "data")
     (tmp_path / "config.json").write_text(json.dumps(conf))
     (tmp_path / "harness.py").write_text(HARNESS)
     env = dict(os.environ, MICROPYPATH=os.pathsep.join([".frozen", top]))
-    # 384k, the least that serves both tests here (320k fails): the 64-bit unix port
-    # loads the ~115 KiB of .mpy into its heap, where a board runs it frozen from flash
-    proc = subprocess.Popen([bf.tool("micropython"), "-X", "heapsize=384k", str(tmp_path / "harness.py"),
+    proc = subprocess.Popen([bf.tool("micropython"), "-X", "heapsize=" + heap, str(tmp_path / "harness.py"),
                              str(tmp_path / "config.json")], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
     lines = queue.Queue()
@@ -121,7 +125,7 @@ def board_meter(request, tmp_path):
             seen.append(line)
             if line.startswith("READY"):
                 break
-        yield board, port, conf, "".join(seen)
+        yield port, uport, conf, "".join(seen)
     finally:
         proc.terminate()
         try:
@@ -130,9 +134,18 @@ def board_meter(request, tmp_path):
             proc.kill()
 
 
+@pytest.fixture(params=bf.configs().BOARDS)
+def board_meter(request, tmp_path):
+    # 384k, the least that serves both tests here (320k fails): the 64-bit unix port
+    # loads the ~115 KiB of .mpy into its heap, where a board runs it frozen from flash
+    with running(request.param, "meter-ln-min", tmp_path, udp=True) as (port, _, conf, banner):
+        yield request.param, port, conf, banner
+
+
 def test_board_main_serves_its_config_over_tcp(board_meter):
     board, port, conf, banner = board_meter
     assert "TCP wrapper on 127.0.0.1:%d" % port in banner
+    assert "UDP not served: not in this build" in banner  # meter-ln-min has no UDP
     # the example config has both UARTs; the serial adapter is not in the stack yet
     assert "optical not served: no serial adapter in this build" in banner
     assert "rs485 not served: no serial adapter in this build" in banner
@@ -184,3 +197,22 @@ def test_board_boot_with_a_broken_config(board, tmp_path):
                           cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("microcosem: config.json: config.json is not JSON"), proc.stdout
+
+
+def test_meter_full_board_serves_udp_too(tmp_path):
+    """meter-full has io/udp.py: the same config.json is then served over UDP as well."""
+    from microcosem.profiles.wrapper import decode_datagram
+
+    aarq = bytes.fromhex("601DA109060760857405080101BE10040E01000000065F1F0400007E1F04B0")
+    with running("esp32", "meter-full", tmp_path, heap="512k", udp=True) as (port, uport, conf, banner):
+        assert "UDP wrapper on 127.0.0.1:%d" % uport in banner
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.settimeout(10)
+        try:
+            sock.sendto(wrap(16, 1, aarq), ("127.0.0.1", uport))
+            data, _ = sock.recvfrom(2048)
+        finally:
+            sock.close()
+        src, dst, apdu = decode_datagram(data)
+        apdu = bytes(apdu)
+        assert (src, dst) == (1, 16) and apdu[0] == 0x61 and b"\xa2\x03\x02\x01\x00" in apdu  # accepted
