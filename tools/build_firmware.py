@@ -85,12 +85,23 @@ def build(board, name):
     cf = configs()
     mods = cf.modules(name, FIRMWARE, board)
     dst = out_dir(board, name)
-    jobs = [(os.path.join(FIRMWARE, m), os.path.join(dst, m[:-3] + ".mpy"), m) for m in mods]
+    # each module is compiled once (build/firmware/_mpy), then copied into every
+    # configuration that has it
+    cache = os.path.join(BUILD, "_mpy")
+    jobs = [(os.path.join(FIRMWARE, m), os.path.join(cache, m[:-3] + ".mpy"), m) for m in mods]
     failed = _compile_all(jobs)
     if failed:
         raise RuntimeError("mpy-cross refused: %s" % "; ".join("%s: %s" % kv for kv in failed.items()))
+    wanted = set()
+    for _src, mpy, m in jobs:
+        d = os.path.join(dst, m[:-3] + ".mpy")
+        wanted.add(d)
+        if not os.path.exists(d) or os.path.getmtime(d) != os.path.getmtime(mpy):
+            os.makedirs(os.path.dirname(d), exist_ok=True)
+            tmp = "%s.%d.tmp" % (d, os.getpid())
+            shutil.copy2(mpy, tmp)  # copy2 keeps the mtime: unchanged next time
+            os.replace(tmp, d)
     # a .mpy of a module no longer in the configuration would still import: remove it
-    wanted = set(j[1] for j in jobs)
     for base, _dirs, files in os.walk(os.path.join(dst, "microcosem")):
         for f in files:
             p = os.path.join(base, f)
