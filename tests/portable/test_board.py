@@ -17,6 +17,7 @@ from microcosem import board
 from microcosem.apdu.acse import CONTEXT_LN_CIPHERED
 from microcosem.axdr import (ARRAY, DOUBLE_LONG_UNSIGNED, OCTET_STRING, VISIBLE_STRING)
 from microcosem.client import Client, ClientSettings, Session
+from microcosem.compat import random_bytes
 from microcosem.errors import AccessError, AssociationError
 from microcosem.obis import obis
 from microcosem.security import ciphering
@@ -27,7 +28,8 @@ ST_C = bytes.fromhex("4D4D4D0000000001")
 ST_S = bytes.fromhex("4D43530000000042")
 EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
 AK = bytes.fromhex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF")
-STORAGE = "/tmp/microcosem_test_board"
+# one folder per run: two runs at once (CPython and the unix port) never share it
+STORAGE = "/tmp/microcosem_test_board_" + random_bytes(4).hex()
 
 
 def fresh_storage():
@@ -273,7 +275,7 @@ def test_config_errors():
     # HLS-GMAC without storage: the invocation counter would restart at 0
     e = raises(E, board.Meter, conf(storage=None), hw)
     assert "storage" in str(e)
-    path = "/tmp/microcosem_test_board.json"
+    path = STORAGE + ".json"
     with open(path, "w") as f:
         f.write("[1, 2]")
     assert "JSON object" in str(raises(E, board.load, path))
