@@ -271,6 +271,14 @@ class Server:
         if len(apdu) > ctx.config.max_pdu:
             return exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
         tag = apdu[0]
+        if tag == 0xC0 and len(apdu) == 13 and apdu[1] == 1 and apdu[12] == 0 \
+                and ctx.status != NON_ASSOCIATED and ctx.conformance & CONFORMANCE_GET:
+            # the commonest request, GetRequestNormal without selection, read in place:
+            # C0 01 iip class-id(2) instance-id(6) attribute-id 00 (decode_apdu is
+            # about half of a GET round otherwise)
+            ctx.abort_transfers()
+            return self._get_normal(ctx, apdu[2], ((apdu[3] << 8) | apdu[4], bytes(apdu[5:11]),
+                                                   apdu[11]), None)
         if tag not in _REQUEST_TAGS:
             return exception_response(SERVICE_UNKNOWN, SERVICE_NOT_SUPPORTED)
         try:
@@ -675,14 +683,7 @@ class Server:
             return self.next_block(ctx)
         ctx.abort_transfers()
         if choice == 1:
-            value = self._get_value(ctx, req.attribute_descriptor, req.access_selection)
-            if type(value) is int:
-                return bytes((0xC4, 1, iip, 1, value))
-            reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 1, iip, 0), value,
-                                    CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
-            if reply is False:
-                return bytes((0xC4, 1, iip, 1, OTHER_REASON))
-            return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
+            return self._get_normal(ctx, iip, req.attribute_descriptor, req.access_selection)
         # with-list: the answer is the SEQUENCE OF Get-Data-Result, and in blocks
         # the raw-data is that same sequence
         values = []
@@ -699,6 +700,16 @@ class Server:
                                 CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
         if reply is False:
             return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
+        return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
+
+    def _get_normal(self, ctx, iip, descriptor, selection):
+        value = self._get_value(ctx, descriptor, selection)
+        if type(value) is int:
+            return bytes((0xC4, 1, iip, 1, value))
+        reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 1, iip, 0), value,
+                                CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
+        if reply is False:
+            return bytes((0xC4, 1, iip, 1, OTHER_REASON))
         return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
 
     # ------------------------------------------------------------ SET
