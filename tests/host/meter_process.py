@@ -2,8 +2,10 @@
 
 import os
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 BIN = os.path.dirname(sys.executable)
@@ -23,6 +25,10 @@ class MeterProcess:
     def __init__(self, runtime, *flags):
         self.runtime = runtime
         self.flags = list(flags)
+        self.state = None
+        if "--state" not in self.flags:  # the invocation counter's folder: ours to remove
+            self.state = tempfile.mkdtemp(prefix="microcosem-meter-")
+            self.flags += ["--state", self.state]
         self.port = free_port()
         self.proc = None
 
@@ -51,4 +57,6 @@ class MeterProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.proc.stdout.close()
+        if self.state:
+            shutil.rmtree(self.state, ignore_errors=True)
         return False

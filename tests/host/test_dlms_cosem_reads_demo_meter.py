@@ -1,7 +1,8 @@
 """dlms-cosem (PyPI), as a client over the TCP wrapper, reads the demo meter
 on both runtimes as far as that library goes: association with and without
 LLS, GETs of registers and the clock, the load profile by range (which
-it sends with block transfer), a SET, an ACTION, a release."""
+it sends with block transfer), and as the management client with HLS-GMAC
+and ciphered APDUs a SET, an ACTION, a release."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +12,8 @@ from dlms_cosem import cosem, enumerations
 from dlms_cosem.client import DlmsClient
 from dlms_cosem.cosem.selective_access import CaptureObject, RangeDescriptor
 from dlms_cosem.io import BlockingTcpIO, TcpTransport
-from dlms_cosem.security import LowLevelSecurityAuthentication, NoSecurityAuthentication
+from dlms_cosem.security import (HighLevelSecurityGmacAuthentication,
+                                 LowLevelSecurityAuthentication, NoSecurityAuthentication)
 from dlms_cosem.utils import parse_as_dlms_data
 
 from meter_process import MeterProcess
@@ -24,10 +26,19 @@ PROFILE = cosem.CosemAttribute(interface=enumerations.CosemInterface.PROFILE_GEN
                                instance=cosem.Obis(1, 0, 99, 1, 0, 255), attribute=2)
 
 
-def client(port, sap=16, password=None):
-    auth = LowLevelSecurityAuthentication(password) if password else NoSecurityAuthentication()
+EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
+AK = bytes.fromhex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF")
+
+
+def client(port, sap=16, password=None, hls=False):
     io = BlockingTcpIO(host="127.0.0.1", port=port)
     transport = TcpTransport(client_logical_address=sap, server_logical_address=1, io=io)
+    if hls:  # HLS-GMAC, APDUs authenticated and encrypted with the Green Book keys
+        return DlmsClient(transport=transport, authentication=HighLevelSecurityGmacAuthentication(),
+                          encryption_key=EK, authentication_key=AK,
+                          client_system_title=bytes.fromhex("4D4D4D0000000001"),
+                          client_initial_invocation_counter=1)
+    auth = LowLevelSecurityAuthentication(password) if password else NoSecurityAuthentication()
     return DlmsClient(transport=transport, authentication=auth)
 
 
@@ -55,7 +66,7 @@ def test_dlms_cosem_reads(runtime):
 @pytest.mark.parametrize("runtime", ("micropython", "cpython"))
 def test_dlms_cosem_sets_and_acts(runtime):
     with MeterProcess(runtime) as port:
-        with client(port, 1, b"00000001").session() as c:
+        with client(port, 1, hls=True).session() as c:
             code = cosem.CosemAttribute(interface=enumerations.CosemInterface.DATA,
                                         instance=cosem.Obis(0, 0, 96, 11, 0, 255), attribute=2)
             c.set(code, bytes.fromhex("12 0042"))

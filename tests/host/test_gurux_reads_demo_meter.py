@@ -1,7 +1,9 @@
 """gurux-dlms, as a client over the TCP wrapper, reads the demo meter that
 `microcosem serve` runs, on the MicroPython runtime and on CPython: the
 association, the object list, every readable attribute of every object, the
-clock, the load profile by range, a SET and an ACTION, the release."""
+clock, the load profile by range, the release; and as the management client
+with HLS-GMAC and every APDU authenticated and encrypted (suite 0), a SET
+and an ACTION."""
 
 import datetime
 import socket
@@ -9,7 +11,8 @@ import socket
 import pytest
 
 from gurux_dlms import GXByteBuffer, GXDateTime, GXDLMSClient, GXReplyData
-from gurux_dlms.enums import Authentication, InterfaceType, ObjectType
+from gurux_dlms.enums import Authentication, InterfaceType, ObjectType, Security
+from gurux_dlms.GXCiphering import GXCiphering
 from gurux_dlms.objects import GXDLMSData, GXDLMSExtendedRegister, GXDLMSProfileGeneric
 
 from meter_process import MeterProcess
@@ -18,9 +21,16 @@ from meter_process import MeterProcess
 class GuruxReader:
     """The read loop of Gurux's own sample reader, over a socket."""
 
-    def __init__(self, port, sap=16, auth=Authentication.NONE, password=None):
+    def __init__(self, port, sap=16, auth=Authentication.NONE, password=None, keys=None):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         self.client = GXDLMSClient(True, sap, 1, auth, password, InterfaceType.WRAPPER)
+        if keys is not None:  # HLS-GMAC, every APDU authenticated and encrypted
+            ek, ak, title = keys
+            cipher = self.client.settings.cipher = GXCiphering(title)
+            cipher.security = Security.AUTHENTICATION_ENCRYPTION
+            cipher.blockCipherKey = ek
+            cipher.authenticationKey = ak
+            cipher.invocationCounter = 1
 
     def _packet(self, data, reply):
         if data:
@@ -45,6 +55,10 @@ class GuruxReader:
         reply = GXReplyData()
         self.block(self.client.aarqRequest(), reply)
         self.client.parseAareResponse(reply.data)
+        if self.client.getIsAuthenticationRequired():  # HLS passes 3 and 4
+            reply = GXReplyData()
+            self.block(self.client.getApplicationAssociationRequest(), reply)
+            self.client.parseApplicationAssociationResponse(reply.data)
 
     def read(self, obj, index):
         reply = GXReplyData()
@@ -63,6 +77,9 @@ class GuruxReader:
 
 
 RUNTIMES = ("micropython", "cpython")
+EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
+AK = bytes.fromhex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF")
+CLIENT_TITLE = bytes.fromhex("4D4D4D0000000001")
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -102,9 +119,9 @@ def test_gurux_reads_everything(runtime):
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_gurux_sets_and_acts_as_management(runtime):
+def test_gurux_sets_and_acts_as_management_with_hls_gmac_ciphered(runtime):
     with MeterProcess(runtime) as port:
-        r = GuruxReader(port, 1, Authentication.LOW, "00000001")
+        r = GuruxReader(port, 1, Authentication.HIGH_GMAC, keys=(EK, AK, CLIENT_TITLE))
         r.associate()
         event = GXDLMSData("0.0.96.11.0.255")
         r.read(event, 2)

@@ -11,7 +11,11 @@ Settings come from a JSON file (`--config`) and flags, flags last:
     transport               "wrapper" (IEC 62056-47)
     serial                  the meter's serial number
     reader_password         LLS secret of client SAP 17 ("12345678")
-    management_password     LLS secret of client SAP 1 ("00000001")
+    ek, ak                  the management association's global unicast encryption
+                            key and authentication key, hex (the Green Book's examples)
+    system_title            the meter's system title, hex (4D4D4D0000BC614E)
+    state                   a folder where the invocation counter survives restarts
+                            ("": kept in RAM, and restarting reuses counters)
     profile_rows            rows of load profile at start (1000)
     max_pdu                 server-max-receive-pdu-size (1024)
     push_wport              the wPort pushes are sent to (16)
@@ -30,8 +34,10 @@ from .meter import DemoMeter
 
 DEFAULTS = (("host", "127.0.0.1"), ("port", 4059), ("transport", "wrapper"),
             ("serial", "MCS0000001"), ("reader_password", "12345678"),
-            ("management_password", "00000001"), ("profile_rows", 1000), ("max_pdu", 1024),
-            ("push_wport", 16))
+            ("ek", "000102030405060708090A0B0C0D0E0F"), ("ak", "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"),
+            ("system_title", "4D4D4D0000BC614E"), ("state", ""),
+            ("profile_rows", 1000), ("max_pdu", 1024), ("push_wport", 16))
+_HEX = (("ek", 16), ("ak", 16), ("system_title", 8))
 _INTS = ("port", "profile_rows", "max_pdu", "push_wport")
 
 
@@ -77,6 +83,14 @@ def settings_from(argv):
             except (TypeError, ValueError):
                 raise SettingsError("%s takes a number, not %r" % (k, v))
         s[k] = v
+    for k, n in _HEX:
+        try:
+            b = bytes.fromhex(str(s[k]))
+        except ValueError:
+            b = b""
+        if len(b) != n:
+            raise SettingsError("%s takes %d bytes in hex, not %r" % (k, n, s[k]))
+        s[k] = b
     if s["transport"] != "wrapper":
         raise SettingsError("transport %r is not served yet (wrapper is)" % s["transport"])
     if not 0 < s["port"] < 65536:
@@ -85,10 +99,14 @@ def settings_from(argv):
 
 
 def make_meter(s):
+    storage = None
+    if s["state"]:
+        from ..storage import FileStorage
+
+        storage = FileStorage(s["state"])
     return DemoMeter(unix_time(), serial=s["serial"], profile_rows=s["profile_rows"],
-                     reader_password=str(s["reader_password"]).encode(),
-                     management_password=str(s["management_password"]).encode(),
-                     max_pdu=s["max_pdu"])
+                     reader_password=str(s["reader_password"]).encode(), ek=s["ek"], ak=s["ak"],
+                     system_title=s["system_title"], storage=storage, max_pdu=s["max_pdu"])
 
 
 async def deliver_pushes(meter, wport):
@@ -117,8 +135,9 @@ async def serve(s, ready=None):
     meter = make_meter(s)
     srv = await serve_wrapper(((1, meter.server),), s["host"], s["port"])
     print("microcosem demo meter %s on %s:%d (%s, %s): client SAP 16 public, 17 reader (LLS), "
-          "1 management (LLS); Ctrl-C stops" % (s["serial"], s["host"], s["port"], s["transport"],
-                                                sys.implementation.name))
+          "1 management (HLS-GMAC, system title %s); Ctrl-C stops"
+          % (s["serial"], s["host"], s["port"], s["transport"], sys.implementation.name,
+             s["system_title"].hex().upper()))
     if ready is not None:
         ready(meter, srv)
     try:

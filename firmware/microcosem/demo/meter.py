@@ -29,28 +29,41 @@ Objects (logical name, class):
     0.0.40.0.2.255  Association LN (15) reader (SAP 17)
     0.0.40.0.3.255  Association LN (15) management client (SAP 1)
 
+    0.0.43.0.0.255  Security setup (64) suite 0, the meter's system title
+    0.0.43.1.0.255  Data (1)            the meter's invocation counter (read it first)
+
 Associations (client SAP, authentication, rights):
 
     16  public      none                   read-only
     17  reader      LLS, password 12345678 read-only
-     1  management  LLS, password 00000001 read, write, methods
-        (HLS-GMAC with ciphered APDUs replaces LLS here once the security
-        layer is wired into the engine)
+     1  management  HLS-GMAC (mechanism 5), read, write, methods
+                    ciphered context: every APDU authenticated and encrypted
+                    (suite 0, AES-GCM-128) with the Green Book's example keys
+                    EK 000102030405060708090A0B0C0D0E0F,
+                    AK D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF and the system title
+                    4D4D4D0000BC614E, unless told others
+
+The server's invocation counter goes through `storage` when one is given
+(reserved IC_STEP ahead, so a restart never reuses one under the same key);
+without storage it lives in RAM, which only a test should do.
 """
 
 import math
 
-from ..axdr import (ARRAY, DOUBLE_LONG_UNSIGNED, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING, STRUCTURE,
-                    UNSIGNED, VISIBLE_STRING)
+from ..apdu.acse import CONTEXT_LN_CIPHERED
+from ..axdr import (ARRAY, DOUBLE_LONG_UNSIGNED, INTEGER, LONG, LONG_UNSIGNED, OCTET_STRING,
+                    STRUCTURE, UNSIGNED, VISIBLE_STRING)
 from ..cosem.association import AssociationLN
+from ..cosem.base import scaler_unit
 from ..cosem.clock import Clock
 from ..cosem.control import DisconnectControl
-from ..cosem.setup import PushSetup, SapAssignment
 from ..cosem.profile import ProfileGeneric
 from ..cosem.register import (UNIT_A, UNIT_V, UNIT_W, UNIT_WH, Data, DemandRegister,
                               ExtendedRegister, Register)
-from ..cosem.base import scaler_unit
+from ..cosem.setup import PushSetup, SapAssignment, SecuritySetup
 from ..cosemdate import DateTime
+from ..security.ciphering import ServerSecurity
+from ..security.hls import Hls, ServerAuthenticator
 from ..server.config import NO_ACCESS, READ_ONLY, READ_WRITE, AssociationConfig
 from ..server.engine import Server
 from ..server.model import ObjectModel
@@ -59,7 +72,10 @@ PUBLIC_SAP = 16
 READER_SAP = 17
 MANAGEMENT_SAP = 1
 READER_PASSWORD = b"12345678"
-MANAGEMENT_PASSWORD = b"00000001"
+EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
+AK = bytes.fromhex("D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF")
+SYSTEM_TITLE = bytes.fromhex("4D4D4D0000BC614E")
+IC_STEP = 32
 PERIOD = 900  # seconds: the load profile's capture period
 PROFILE_ROWS = 1000
 
@@ -98,8 +114,8 @@ class DemoMeter:
     """
 
     def __init__(self, now, serial="MCS0000001", profile_rows=PROFILE_ROWS,
-                 reader_password=READER_PASSWORD, management_password=MANAGEMENT_PASSWORD,
-                 max_pdu=1024):
+                 reader_password=READER_PASSWORD, ek=EK, ak=AK, system_title=SYSTEM_TITLE,
+                 storage=None, max_pdu=1024):
         self._t = float(now - profile_rows * PERIOD)  # the simulation starts in the past
         self._wh_import = 12000000.0
         self._wh_export = 3000000.0
@@ -147,6 +163,8 @@ class DemoMeter:
             on_push=self._queue_push)
         self._push_id = 0
         ldn = b"MCS" + serial[-13:].encode()
+        self.security = self._security(ek, ak, system_title, storage)
+        sec = self.security
         objects = [
             Data("0.0.42.0.0.255", value=(OCTET_STRING, ldn)),
             Data("0.0.96.1.0.255", value=(VISIBLE_STRING, serial)),
@@ -155,6 +173,8 @@ class DemoMeter:
             self.event_log, self.disconnect, self.push_setup,
             SapAssignment("0.0.41.0.0.255", sap_assignment_list=(ARRAY, (
                 (STRUCTURE, ((LONG_UNSIGNED, 1), (OCTET_STRING, ldn))),))),
+            SecuritySetup("0.0.43.0.0.255", server_system_title=(OCTET_STRING, sec.system_title)),
+            Data("0.0.43.1.0.255", value=lambda: (DOUBLE_LONG_UNSIGNED, sec.ic & 0xFFFFFFFF)),
             AssociationLN("0.0.40.0.0.255"),
             AssociationLN("0.0.40.0.1.255", client_sap=PUBLIC_SAP),
             AssociationLN("0.0.40.0.2.255", client_sap=READER_SAP),
@@ -165,8 +185,10 @@ class DemoMeter:
             AssociationConfig(PUBLIC_SAP, access=_read_only, max_pdu=max_pdu, name="public"),
             AssociationConfig(READER_SAP, mechanism=1, secret=reader_password, access=_read_only,
                               max_pdu=max_pdu, name="reader"),
-            AssociationConfig(MANAGEMENT_SAP, mechanism=1, secret=management_password,
-                              access=_everything, max_pdu=max_pdu, name="management"),
+            AssociationConfig(MANAGEMENT_SAP, context=CONTEXT_LN_CIPHERED, mechanism=5,
+                              security=sec, access=_everything, max_pdu=max_pdu,
+                              authenticator=ServerAuthenticator(Hls(5, ek=ek, ak=ak), security=sec),
+                              name="management"),
         ))
         # the past: one row a quarter hour up to now, a power-up at the start
         self._event(EVENT_POWER_UP)
@@ -177,6 +199,17 @@ class DemoMeter:
 
     def _time(self):
         return self._t
+
+    @staticmethod
+    def _security(ek, ak, system_title, storage):
+        # counters start at 1: a client that last saw none takes 0 as seen
+        # (dlms-cosem refuses an answer whose counter is not above the last)
+        if storage is None:
+            return ServerSecurity(system_title, ek, ak, ic=1)
+        rec = storage.get("ic")
+        return ServerSecurity(system_title, ek, ak, ic=int.from_bytes(rec, "big") if rec else 1,
+                              step=IC_STEP,
+                              reserve=lambda limit: storage.put("ic", limit.to_bytes(8, "big")))
 
     def connected(self):
         return self.disconnect.output_state[1]

@@ -13,15 +13,15 @@ import sys
 
 from ..cli import UsageError
 
-_FLAGS = ("host", "port", "transport", "serial", "reader_password", "management_password",
-          "profile_rows", "max_pdu")
+_FLAGS = ("host", "port", "transport", "serial", "reader_password", "ek", "ak", "system_title",
+          "state", "profile_rows", "max_pdu", "push_wport")
 
 
 def register(sub):
     p = sub.add_parser("serve", help="run the demo meter (a DLMS server) on TCP",
                        description="Run the demo single-phase meter: TCP wrapper on "
                                    "127.0.0.1:4059, client SAPs 16 (public), 17 (LLS "
-                                   "12345678), 1 (management).")
+                                   "12345678), 1 (management, HLS-GMAC, ciphered).")
     p.add_argument("--host", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (4059)")
     p.add_argument("--transport", choices=("wrapper",), help="wrapper (IEC 62056-47)")
@@ -30,8 +30,13 @@ def register(sub):
     p.add_argument("--config", help="JSON file of settings (the flags' names with _)")
     p.add_argument("--serial", help="serial number (MCS0000001)")
     p.add_argument("--reader-password", dest="reader_password", help="LLS secret of SAP 17")
-    p.add_argument("--management-password", dest="management_password",
-                   help="LLS secret of SAP 1")
+    p.add_argument("--ek", help="management encryption key, hex (000102...0F)")
+    p.add_argument("--ak", help="management authentication key, hex (D0D1...DF)")
+    p.add_argument("--system-title", dest="system_title", help="meter system title, hex")
+    p.add_argument("--state", help="folder keeping the invocation counter across restarts "
+                                   "(~/.local/state/microcosem/SERIAL; '' for none)")
+    p.add_argument("--push-wport", dest="push_wport", type=int,
+                   help="wPort pushes are sent to (16)")
     p.add_argument("--profile-rows", dest="profile_rows", type=int,
                    help="load-profile rows at start (1000)")
     p.add_argument("--max-pdu", dest="max_pdu", type=int, help="max receive PDU size (1024)")
@@ -51,6 +56,11 @@ def meter_argv(args):
 
 
 def run(args):
+    if args.state is None:
+        # the counter must only move forward under the same keys: keep it by default
+        args.state = os.path.join(os.path.expanduser("~"), ".local", "state", "microcosem",
+                                  args.serial or "MCS0000001")
+        os.makedirs(args.state, exist_ok=True)
     argv = meter_argv(args)
     if args.runtime == "cpython":
         from microcosem.demo.main import main as meter_main
