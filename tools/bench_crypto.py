@@ -397,6 +397,52 @@ def _min_heap(job, build, lo=16, hi=512):
     return hi
 
 
+# (label, (imports, operation)): each run as `micropython -c`, bisected alone
+_ALONE = (
+    ("ECDSA P-256 sign + verify",
+     ("from microcosem.security import ec, ecdsa",
+      "c = ec.P256; k = b'\\x11' * 32; p = ec.public_key(c, k)\n"
+      "assert ecdsa.verify(c, p, b'm', ecdsa.sign(c, k, b'm'))")),
+    ("ECDH P-256",
+     ("from microcosem.security import ec",
+      "ec.ecdh(ec.P256, b'\\x11' * 32, ec.public_key(ec.P256, b'\\x22' * 32))")),
+    ("ECDSA P-384 sign + verify (pure SHA-384)",
+     ("from microcosem.security import ec, ecdsa, sha2",
+      "c = ec.P384; k = b'\\x11' * 48; p = ec.public_key(c, k)\n"
+      "assert ecdsa.verify(c, p, b'm', ecdsa.sign(c, k, b'm'))")),
+    ("GCM protect + unprotect 1 KiB (cryptolib)",
+     ("from microcosem.security import ciphering",
+      "a = bytes(1024); k = bytes(16); t = bytes(8)\n"
+      "assert ciphering.unprotect(ciphering.protect(b'\\xc4' + a, t, 1, k, k), t, k, k).apdu[0] == 0xc4")),
+)
+
+
+def _min_heap_code(code, build, lo=8, hi=256):
+    import os
+    import subprocess
+
+    from microcosem_host.mpy import tool
+
+    env = dict(os.environ)
+    env["MICROPYPATH"] = os.pathsep.join([".frozen", os.path.join(build, "firmware")])
+    code += "\nprint('fit ok')"
+
+    def fits(k):
+        p = subprocess.run([tool("micropython"), "-X", "heapsize=%dk" % k, "-c", code],
+                           capture_output=True, text=True, env=env, timeout=600)
+        return "fit ok" in p.stdout
+
+    if not fits(hi):
+        return "?"
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def micropython_bench(quick):
     import os
     import re
@@ -444,6 +490,11 @@ def micropython_bench(quick):
     print("   of it is the interpreter, this benchmark's own code and the AES/GCM imports;")
     print("   work: the free heap one operation needs once its code is in and its tables built;")
     print("   alloc/op: what one operation allocates with the collector off, garbage included)")
+    print("  Scripts that import only what they use (no benchmark code), smallest heap:")
+    for label, code in _ALONE:
+        base = _min_heap_code(code[0], build)
+        full = _min_heap_code(code[0] + "\n" + code[1], build)
+        print("  %-44s %4s KiB (imports alone %s KiB)" % (label, full, base))
     t4, tn = times["ghash4"], times["ghash-naive"]
     print("  GHASH 4-bit table vs bit by bit:  %.1fx (8-bit table: %.1fx)"
           % (tn / t4, tn / times["ghash8"]))
