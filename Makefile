@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-cpython test-micropython bench clean
+.PHONY: setup run test test-cpython test-micropython bench firmware deploy clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,22 @@ test-micropython: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+# make firmware BOARD=esp32 [CONFIG=meter-ln-min]: .mpy + size report (every board when BOARD is unset)
+BOARD ?=
+CONFIG ?=
+firmware: $(STAMP)
+	@if [ -n "$(BOARD)" ]; then \
+	  $(BIN)/python tools/build_firmware.py $(BOARD) $(if $(CONFIG),--config $(CONFIG)); \
+	else \
+	  $(BIN)/python tools/build_firmware.py esp32 $(if $(CONFIG),--config $(CONFIG)) && \
+	  $(BIN)/python tools/build_firmware.py stm32 $(if $(CONFIG),--config $(CONFIG)); \
+	fi
+
+# make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [CONFIG=...]: copy the build to the board with mpremote
+deploy: $(STAMP)
+	@test -n "$(BOARD)" -a -n "$(PORT)" || { echo "make deploy: BOARD=... PORT=... needed"; exit 2; }
+	$(BIN)/python tools/build_firmware.py $(BOARD) $(if $(CONFIG),--config $(CONFIG)) --deploy $(PORT)
 
 clean:
 	rm -rf $(VENV) build *.egg-info firmware/*.egg-info host/*.egg-info
