@@ -1,0 +1,228 @@
+# heapsize: 288k
+# (code, not work: 256k fails; the client and server engines, the APDU codecs, hdlc, hdlc_frame,
+#  crc16 and asyncio are loaded as .mpy into the 64-bit unix port's heap)
+"""HDLC in front of the server engine: HdlcLink fed by hand and through our
+client's HdlcClient, then the same over real loopback TCP under asyncio, on
+both runtimes (one association per HDLC connection, released on DISC)."""
+
+import asyncio
+
+from engine_fixtures import PROFILE_LN, REGISTER_LN, profile, register, row
+
+from microcosem.axdr import ARRAY, DOUBLE_LONG_UNSIGNED
+from microcosem.client import Client, ClientSettings
+from microcosem.compat import random_bytes
+from microcosem.io.hdlc_link import HdlcLink
+from microcosem.io.tcp import serve_tcp
+from microcosem.profiles.hdlc import APDU, CONNECTED, DISCONNECTED, HdlcClient
+from microcosem.profiles.hdlc_frame import decode_frame
+from microcosem.server.config import AssociationConfig
+from microcosem.server.engine import Server
+from microcosem.server.model import ObjectModel
+
+
+def meter(rows=50):
+    model = ObjectModel((register(4242), profile(rows)))
+    return Server(model, (AssociationConfig(0x10), AssociationConfig(0x11, mechanism=1,
+                                                                       secret=b"12345678")))
+
+
+def _events(link):
+    out = []
+    e = link.next_event()
+    while e is not None:
+        out.append(e)
+        e = link.next_event()
+    return out
+
+
+class Line:
+    """Our client's HDLC engine and a server HdlcLink joined by hand."""
+
+    def __init__(self, link, **client_options):
+        self.link = link
+        self.c = HdlcClient(**client_options)
+        self.now = 0
+        self.replies = 0
+
+    def pump(self):
+        for _ in range(200):
+            out = self.c.data_to_send()
+            if not out:
+                return
+            back = self.link.receive(out, self.now)
+            if back:
+                self.replies += 1
+                self.c.feed(back, self.now)
+            self.c.tick(self.now)
+
+    def connect(self):
+        self.c.connect()
+        self.pump()
+        return _events(self.c)
+
+    def call(self, apdu):
+        self.c.send_apdu(apdu)
+        self.pump()
+        return [v for k, v in _events(self.c) if k == APDU]
+
+    def session(self, client):
+        out = client.associate()
+        while True:
+            got = self.call(out)
+            assert len(got) == 1, got
+            done, value = client.feed(got[0])
+            if done:
+                return value
+            out = value
+
+    def run(self, client, request):
+        out = request
+        while True:
+            got = self.call(out)
+            assert len(got) == 1, got
+            done, value = client.feed(got[0])
+            if done:
+                return value
+            out = value
+
+
+def test_link_association_per_connection():
+    server = meter()
+    line = Line(HdlcLink(((1, server),)))
+    line.connect()
+    assert line.c.connected and line.link.hdlc.client_sap == 0x10
+    client = Client(ClientSettings(client_sap=0x10))
+    line.session(client)
+    assert server.context(0x10).associated
+    assert line.run(client, client.get_request(3, REGISTER_LN, 2)) == (DOUBLE_LONG_UNSIGNED, 4242)
+    # DISC: the association goes with the connection
+    line.c.disconnect()
+    line.pump()
+    assert DISCONNECTED in [k for k, _ in _events(line.c)]
+    assert not server.context(0x10).associated
+    # a new SNRM while associated starts unassociated too
+    line.connect()
+    line.session(client)
+    assert server.context(0x10).associated
+    line.connect()
+    assert not server.context(0x10).associated and line.link.connections == 3
+
+
+def test_link_segmented_long_answer_and_lls():
+    # a 50-row profile (1.2k) in GET blocks of a 512-byte PDU, each block in
+    # several I frames of 128 bytes
+    server = meter()
+    client = Client(ClientSettings(client_sap=0x11, mechanism=1, password=b"12345678",
+                                   max_receive_pdu=512))
+    line = Line(HdlcLink(((1, server),)), client_sap=0x11)
+    line.connect()
+    line.session(client)
+    got = line.run(client, client.get_request(7, PROFILE_LN, 2))
+    assert got == (ARRAY, [row(i) for i in range(1, 51)])
+    # window 1 and 128-byte information fields: each of the ~12 I frames waits for a poll
+    assert line.link.hdlc.max_info_tx == 128 and line.replies > 12
+    assert line.link.hdlc.client_sap == 0x11
+
+
+def test_link_unknown_device_and_unconfirmed():
+    server = meter()
+    link = HdlcLink(((1, server),))
+    # a SNRM to logical device 5: not ours, no answer at all
+    line = Line(link, server_upper=5)
+    line.c.connect()
+    out = line.c.data_to_send()
+    assert link.receive(out, 0) == b""
+    line = Line(link)
+    line.connect()
+    client = Client(ClientSettings(client_sap=0x10))
+    line.session(client)
+    # an unconfirmed GET (service-class bit clear): carried out, the poll comes back as RR
+    req = bytearray(client.get_request(3, REGISTER_LN, 2))
+    req[2] &= ~0x40
+    line.c.send_apdu(bytes(req), confirmed=False)
+    out = line.c.data_to_send()
+    back = link.receive(out, 0)
+    assert decode_frame(back).kind == 0x01  # RR
+    # the HDLC inactivity time-out releases the association
+    assert server.context(0x10).associated
+    link.tick(200000)
+    assert not server.context(0x10).associated and not link.hdlc.connected
+
+
+async def _tcp_session(port, sap, reads):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    hc = HdlcClient(client_sap=sap)
+    client = Client(ClientSettings(client_sap=sap))
+
+    async def exchange():
+        while True:
+            out = hc.data_to_send()
+            if out:
+                writer.write(out)
+                await writer.drain()
+            evs = _events(hc)
+            for k, v in evs:
+                if k == APDU:
+                    return v
+                if k == CONNECTED:
+                    return None
+            data = await asyncio.wait_for(reader.read(512), 5)
+            assert data, "connection closed"
+            hc.feed(data)
+
+    hc.connect()
+    await exchange()
+    assert hc.connected
+    results = []
+    out = client.associate()
+    for req in [None] + reads:
+        if req is not None:
+            out = client.get_request(*req)
+        while True:
+            hc.send_apdu(out)
+            done, value = client.feed(await exchange())
+            if done:
+                break
+            out = value
+        results.append(value)
+    hc.disconnect()
+    while True:
+        out = hc.data_to_send()
+        if out:
+            writer.write(out)
+            await writer.drain()
+        if DISCONNECTED in [k for k, _ in _events(hc)]:
+            break
+        data = await asyncio.wait_for(reader.read(512), 5)
+        assert data, "connection closed before UA"
+        hc.feed(data)
+    writer.close()
+    await writer.wait_closed()
+    return results[1:]
+
+
+async def _scenario():
+    server = meter()
+    srv = None
+    for _ in range(20):  # MicroPython's asyncio cannot tell which port 0 bound
+        port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
+        try:
+            srv = await serve_tcp(((1, server),), "127.0.0.1", port, transport="hdlc")
+            break
+        except OSError:
+            continue
+    assert srv is not None
+    try:
+        got = await _tcp_session(port, 0x10, [(3, REGISTER_LN, 2), (7, PROFILE_LN, 2)])
+        assert got == [(DOUBLE_LONG_UNSIGNED, 4242), (ARRAY, [row(i) for i in range(1, 51)])]
+        assert not server.context(0x10).associated  # DISC released it
+        got = await _tcp_session(port, 0x10, [(3, REGISTER_LN, 2)])
+        assert got == [(DOUBLE_LONG_UNSIGNED, 4242)]
+    finally:
+        srv.close()
+        await srv.wait_closed()
+
+
+def test_hdlc_over_loopback_tcp():
+    asyncio.run(_scenario())
