@@ -23,7 +23,7 @@ configuration has "lan": true.  A pins.py on /flash overrides the frozen one.
 
 import os
 
-from machine import UART, Pin
+from machine import UART, WDT, Pin
 
 from microcosem.compat import unix_time
 
@@ -60,6 +60,14 @@ class Hardware:
         self._pulse_base = s0.get("start_wh", 0)
         self._s0 = Pin(S0, Pin.IN, Pin.PULL_UP)
         self._s0.irq(self._pulse, Pin.IRQ_FALLING)
+        # "watchdog_s": a board whose meter loop stops is reset.  Off by default:
+        # once started a watchdog cannot be stopped, not even from the REPL.
+        wd = conf.get("watchdog_s")
+        self._wdt = WDT(timeout=int(wd * 1000)) if wd else None
+
+    def feed(self):
+        if self._wdt is not None:
+            self._wdt.feed()
 
     def _pulse(self, pin):
         self.pulses += 1  # small ints: the IRQ allocates nothing

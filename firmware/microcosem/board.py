@@ -44,6 +44,7 @@ The hardware is injected (so the same code runs on the unix port in tests):
     hw.network(conf)       True when an IP interface is up        [no TCP without it]
     hw.uart(name, baud)    (uart, driver_enable_pin or None) for an hdlc link
     hw.led(on)             the status LED                         [none]
+    hw.feed()              the watchdog, fed once a second by the loop [none]
 """
 
 import asyncio
@@ -298,6 +299,7 @@ async def run(conf, hw, ready=None, serial_adapter=None):
     if ready is not None:
         ready(meter, srv, links)
     led = getattr(hw, "led", None)
+    feed = getattr(hw, "feed", None)
     on = False
     try:
         while True:
@@ -308,6 +310,8 @@ async def run(conf, hw, ready=None, serial_adapter=None):
             if led is not None:
                 on = not on
                 led(on)  # the heartbeat: the loop is alive
+            if feed is not None:
+                feed()  # a loop that stops turning resets the board
             await asyncio.sleep(1)
     finally:
         if srv is not None:

@@ -36,6 +36,17 @@ class UART:
         self.uid, self.args, self.kw = uid, args, kw
 
 
+class WDT:
+    made = []
+
+    def __init__(self, timeout):
+        self.timeout, self.fed = timeout, 0
+        WDT.made.append(self)
+
+    def feed(self):
+        self.fed += 1
+
+
 class Led:
     def __init__(self, n):
         self.n, self.lit = n, False
@@ -50,7 +61,8 @@ class Led:
 def load_pins(board, monkeypatch, machine_name="linux"):
     Pin.made = []
     machine = types.ModuleType("machine")
-    machine.Pin, machine.UART = Pin, UART
+    machine.Pin, machine.UART, machine.WDT = Pin, UART, WDT
+    WDT.made = []
     pyb = types.ModuleType("pyb")
     pyb.LED = Led
     monkeypatch.setitem(sys.modules, "machine", machine)
@@ -90,6 +102,11 @@ def test_esp32_pins(monkeypatch):
     hw.led(False)
     assert led.v == 0
     assert hw.network({}) is False  # no "wifi" section: no TCP
+    hw.feed()  # no watchdog unless configured
+    assert WDT.made == []
+    hw = pins.Hardware({"watchdog_s": 30})
+    hw.feed()
+    assert WDT.made[0].timeout == 30000 and WDT.made[0].fed == 1
     assert abs(hw.time() - __import__("time").time()) < 5
 
 

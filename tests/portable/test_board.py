@@ -87,6 +87,9 @@ class Hardware:
     def led(self, on):
         self.leds.append(on)
 
+    def feed(self):
+        self.fed = getattr(self, "fed", 0) + 1
+
     def uart(self, name, baud):
         self.uarts.append((name, baud))
         if name == "spare":
@@ -259,7 +262,7 @@ def test_serial_link_place():
     assert got[1] == [("rs485", "HDLC, physical address 17"), ("spare", "not served: no UART spare")]
     assert hw.uarts == [("rs485", 9600), ("spare", 9600)]
     assert Adapter.calls == [(("uart", "rs485"), 1, 17, ("de", "rs485"))]
-    assert hw.leds[:1] == [True]  # the heartbeat ran
+    assert hw.leds[:1] == [True] and hw.fed >= 1  # the heartbeat ran, the watchdog was fed
 
 
 def test_config_errors():
