@@ -22,6 +22,10 @@ example.  The configuration names (JSON object):
                     "access": "read" | "all", "name": ".."}, ...]
     objects       [[class_id, "a.b.c.d.e.f", {options}], ...] in object_list order
 
+and, read by the board's pins.Hardware: "wifi" {"ssid", "password"} (ESP32),
+"lan" (a Nucleo with Ethernet), "s0" {"imp_per_kwh", "start_wh"} (the pulse
+input behind the "pulse_wh" source), "watchdog_s" (off when absent).
+
 Object options are those of the class (cosem/table.py's build applies its
 conveniences: scaler_unit [s, u], capture_objects [[ln, attr], ...], objects
 named by logical name), and these, because JSON has no DLMS types:
