@@ -767,6 +767,12 @@ class _OctetsOrStamp(_Kind):
         return _hex(s, path)
 
 
+# DLMS UA's arcs (Green Book 9.4.2.2.2-3): {joint-iso-ccitt(2) country(16) country-name(756)
+# identified-organization(5) DLMS-UA(8) application-context(1) | authentication-mechanism(2)}
+_CONTEXT_ARCS = (2, 16, 756, 5, 8, 1)
+_MECHANISM_ARCS = (2, 16, 756, 5, 8, 2)
+
+
 class _Oid(_Kind):
     """application-context-name / mechanism-name: the name of a DLMS arc, else
     the dotted OID."""
@@ -1037,8 +1043,8 @@ _FIELD_KINDS = {
     "protocol_version": _Nullable(_Bits()),
     "sender_acse_requirements": _Nullable(_Bits()),
     "responder_acse_requirements": _Nullable(_Bits()),
-    "application_context_name": _Nullable(_Oid(acse._CONTEXT_PREFIX, acse.CONTEXT_NAMES)),
-    "mechanism_name": _Nullable(_Oid(acse._MECHANISM_PREFIX, acse.MECHANISM_NAMES)),
+    "application_context_name": _Nullable(_Oid(_CONTEXT_ARCS, acse.CONTEXT_NAMES)),
+    "mechanism_name": _Nullable(_Oid(_MECHANISM_ARCS, acse.MECHANISM_NAMES)),
     "result_source_diagnostic": _Nullable(_Diagnostic()),
     "implementation_information": _Nullable(_TextOrHex()),
     "user_information": _Nullable(_UserInformation()),
@@ -1106,10 +1112,44 @@ class _Generic(_Kind):
 _GENERIC = _Generic()
 
 
+class _Named(_Generic):
+    """A field the tables do not know but whose class names its codes (the
+    class's NAMES): ints by name, lists of them as arrays, else as _Generic."""
+
+    def __init__(self, table):
+        self.enum = _Enum(table, -(1 << 63), (1 << 63) - 1)
+
+    def to_json(self, v, ctx):
+        if type(v) is int:
+            return self.enum.to_json(v, ctx)
+        return _Generic.to_json(self, v, ctx)
+
+    def from_json(self, j, path, ctx):
+        if isinstance(j, list):
+            return [self.from_json(x, "%s[%d]" % (path, i), ctx) for i, x in enumerate(j)]
+        if type(j) is int or (isinstance(j, str) and not _is_hex(j)):
+            return self.enum.from_json(j, path, ctx)
+        return _Generic.from_json(self, j, path, ctx)
+
+
+def _is_hex(s):
+    return bool(s) and all(c in "0123456789abcdefABCDEF" for c in s)
+
+
 def field_kind(cls_name, field, generic=None):
     """The kind that shows `field` of the class named `cls_name`; `generic`
-    (None: a kind by Python type) when the tables have none."""
+    when the tables have none."""
     return _CLASS_FIELD_KINDS.get((cls_name, field)) or _FIELD_KINDS.get(field) or generic
+
+
+def _kind_of(cls, field):
+    kind = field_kind(cls.__name__, field)
+    if kind is not None:
+        return kind
+    for f, table in getattr(cls, "NAMES", ()):
+        if f == field:
+            return _Named(table)
+    return _GENERIC
 
 
 def apdu_classes():
@@ -1165,7 +1205,7 @@ def apdu_to_json(apdu, guess=False):
     j = {"apdu": name}
     ctx = _Shown(apdu, guess)
     for f in apdu.FIELDS:
-        kind = field_kind(name, f, _GENERIC)
+        kind = _kind_of(type(apdu), f)
         v = getattr(apdu, f)
         j[f] = None if v is None else kind.to_json(v, ctx)
     return j
@@ -1188,7 +1228,7 @@ def apdu_from_json(j, path=""):
             raise _err(path, "no field %r" % (k,))
     values = _Fields()
     for f in cls.FIELDS:
-        kind = field_kind(name, f, _GENERIC)
+        kind = _kind_of(cls, f)
         fj = j.get(f)
         p = path + "." + f
         if fj is None:

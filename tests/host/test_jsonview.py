@@ -249,6 +249,17 @@ def test_a_field_the_tables_do_not_know_still_shows(monkeypatch):
     j = apdu_to_json(a)
     assert j["block_number"] == 7
     assert apdu_from_json(j) == a
+    # a field of codes the class names (its NAMES table) shows them by name
+    from microcosem.apdu.set import SetResponseNormal
+
+    monkeypatch.setattr(SetResponseNormal, "NAMES", (("result", ((4, "object-undefined"),)),),
+                        raising=False)
+    monkeypatch.setattr(jsonview, "_CLASS_FIELD_KINDS", {})
+    r = SetResponseNormal(invoke_id_and_priority=0xC1, result=4)
+    j = apdu_to_json(r)
+    assert j["result"] == "object-undefined"
+    assert apdu_from_json(j) == r
+    assert apdu_from_json(dict(j, result=250)).result == 250
     g = jsonview._GENERIC
     for v in (None, True, 5, b"\x01", "abc", [1, b"\x02", ["x"]]):
         back = g.from_json(json.loads(json.dumps(g.to_json(v, None))), "f", None)
