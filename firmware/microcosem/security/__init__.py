@@ -1,15 +1,21 @@
-"""DLMS security suites 0/1/2 (IEC 62056-5-3 clause 9): the symmetric half.
+"""DLMS security (IEC 62056-5-3 clause 9): suites 0, 1 and 2.
 
-    backend   which AES / SHA / random binding this runtime has (chosen at import)
-    aes       pure-Python AES-128/256, for boards without cryptolib
-    gcm       AES-GCM and GMAC over any AES-ECB backend, plus the DLMS framing
-              (IV = system title || invocation counter, 12-byte tags)
-    keywrap   AES key wrap (RFC 3394), used for key transfer (suites 0..2)
-    sha2      SHA-256 shim, pure-Python SHA-384/512 where hashlib lacks them
-    kdf       NIST SP 800-56A concatenation KDF as the Green Book uses it
+    backend    which AES / SHA / random binding this runtime has (chosen at
+               import: cryptolib, aesio, `cryptography`, or pure Python)
+    aes        pure-Python AES-128/256, for boards without cryptolib
+    gcm        AES-GCM and GMAC over any AES-ECB backend (4-bit Shoup GHASH)
+    ciphering  the DLMS framing: security control byte, IV = system title ||
+               invocation counter, glo-/ded-/general-glo/ded-ciphering, and the
+               engines' hooks ServerSecurity / ClientSecurity
+    hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
+               hooks ServerAuthenticator / ClientAuthenticator
+    keywrap    AES key wrap (RFC 3394), for key transfer
+    kdf        the NIST SP 800-56A concatenation KDF with DLMS's OtherInfo
+    sha2       SHA-256 shim, pure-Python SHA-384/512 where hashlib lacks them
+    ec, ecdsa  P-256 / P-384 arithmetic, ECDH, ECDSA with RFC 6979 k
 
 Nothing here is imported by the package itself: a meter that needs no
-security pays nothing for it.
+security pays nothing for it, and one on suite 0 never loads ec or sha2.
 """
 
 from ..errors import DlmsError
