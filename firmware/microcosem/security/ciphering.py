@@ -341,7 +341,8 @@ def _unprotect_fast(data, n, system_title, ek, ak):
         return None
     icb = bytes(data[pos + 1:pos + 5])
     mv = memoryview(data)
-    pt = g.native.open(bytes(system_title) + icb, mv[pos + 5:n - 12], mv[n - 12:n], b"\x30" + bytes(ak))
+    system_title = bytes(system_title)
+    pt = g.native.open(system_title + icb, mv[pos + 5:n - 12], mv[n - 12:n], b"\x30" + bytes(ak))
     if pt is None:
         raise SecurityError("authentication failed")
     if not pt or pt[0] != p:
