@@ -52,7 +52,7 @@ _order = []
 def _hook(*a, **k):
     m = _imp(*a, **k)
     for name, mod in list(sys.modules.items()):
-        if (name.startswith("microcosem") and name not in _order
+        if ((name == "microcosem" or name.startswith("microcosem.")) and name not in _order
                 and not getattr(getattr(mod, "__spec__", None), "_initializing", False)):
             _order.append(name)
     return m

@@ -36,116 +36,49 @@ order but refuses duplicates and tags the APDU does not have.
 from ..compat import const
 from ..errors import DecodeError, EncodeError
 from .. import ber
-from .base import Apdu
+from .base import Apdu, Names
 from .initiate import InitiateRequest, InitiateResponse
+
+# The codes the engines use.  The rest (MECHANISM_HIGH_GMAC, USER_CALLED_*, RLRQ_*,
+# PROTOCOL_VERSION_1, ...) and every *_NAMES table live in apdu/names.py, which
+# this module serves them from (__getattr__ at the end): a meter does not pay
+# heap for the names of codes it never sends.
 
 # application-context-name: 2.16.756.5.8.1.x (Green Book 9.4.2.2.2)
 CONTEXT_LN = const(1)
 CONTEXT_SN = const(2)
 CONTEXT_LN_CIPHERED = const(3)
 CONTEXT_SN_CIPHERED = const(4)
-CONTEXT_NAMES = (
-    (CONTEXT_LN, "logical-name"), (CONTEXT_SN, "short-name"),
-    (CONTEXT_LN_CIPHERED, "logical-name-with-ciphering"),
-    (CONTEXT_SN_CIPHERED, "short-name-with-ciphering"),
-)
 
 # mechanism-name: 2.16.756.5.8.2.x (Green Book 9.4.2.2.3)
 MECHANISM_NONE = const(0)
 MECHANISM_LOW = const(1)
-MECHANISM_HIGH = const(2)
-MECHANISM_HIGH_MD5 = const(3)
-MECHANISM_HIGH_SHA1 = const(4)
-MECHANISM_HIGH_GMAC = const(5)
-MECHANISM_HIGH_SHA256 = const(6)
-MECHANISM_HIGH_ECDSA = const(7)
-MECHANISM_NAMES = (
-    (MECHANISM_NONE, "none"), (MECHANISM_LOW, "low"), (MECHANISM_HIGH, "high"),
-    (MECHANISM_HIGH_MD5, "high-md5"), (MECHANISM_HIGH_SHA1, "high-sha1"),
-    (MECHANISM_HIGH_GMAC, "high-gmac"), (MECHANISM_HIGH_SHA256, "high-sha256"),
-    (MECHANISM_HIGH_ECDSA, "high-ecdsa"),
-)
-
-# The one-bit strings DLMS puts in protocol-version and *-acse-requirements.
-PROTOCOL_VERSION_1 = "1"
-ACSE_AUTHENTICATION = "1"
 
 # Association-result
 RESULT_ACCEPTED = const(0)
 RESULT_REJECTED_PERMANENT = const(1)
-RESULT_REJECTED_TRANSIENT = const(2)
-RESULT_NAMES = (
-    (RESULT_ACCEPTED, "accepted"), (RESULT_REJECTED_PERMANENT, "rejected-permanent"),
-    (RESULT_REJECTED_TRANSIENT, "rejected-transient"),
-)
 
 # Associate-source-diagnostic: which CHOICE, then the value in its table
 ACSE_SERVICE_USER = const(1)
 ACSE_SERVICE_PROVIDER = const(2)
-DIAGNOSTIC_SOURCE_NAMES = (
-    (ACSE_SERVICE_USER, "acse-service-user"), (ACSE_SERVICE_PROVIDER, "acse-service-provider"),
-)
 
 USER_NULL = const(0)
 USER_NO_REASON_GIVEN = const(1)
 USER_APPLICATION_CONTEXT_NAME_NOT_SUPPORTED = const(2)
-USER_CALLING_AP_TITLE_NOT_RECOGNIZED = const(3)
-USER_CALLING_AP_INVOCATION_IDENTIFIER_NOT_RECOGNIZED = const(4)
-USER_CALLING_AE_QUALIFIER_NOT_RECOGNIZED = const(5)
-USER_CALLING_AE_INVOCATION_IDENTIFIER_NOT_RECOGNIZED = const(6)
-USER_CALLED_AP_TITLE_NOT_RECOGNIZED = const(7)
-USER_CALLED_AP_INVOCATION_IDENTIFIER_NOT_RECOGNIZED = const(8)
-USER_CALLED_AE_QUALIFIER_NOT_RECOGNIZED = const(9)
-USER_CALLED_AE_INVOCATION_IDENTIFIER_NOT_RECOGNIZED = const(10)
 USER_AUTHENTICATION_MECHANISM_NAME_NOT_RECOGNISED = const(11)
 USER_AUTHENTICATION_MECHANISM_NAME_REQUIRED = const(12)
 USER_AUTHENTICATION_FAILURE = const(13)
 USER_AUTHENTICATION_REQUIRED = const(14)
-USER_DIAGNOSTIC_NAMES = (
-    (USER_NULL, "null"), (USER_NO_REASON_GIVEN, "no-reason-given"),
-    (USER_APPLICATION_CONTEXT_NAME_NOT_SUPPORTED, "application-context-name-not-supported"),
-    (USER_CALLING_AP_TITLE_NOT_RECOGNIZED, "calling-AP-title-not-recognized"),
-    (USER_CALLING_AP_INVOCATION_IDENTIFIER_NOT_RECOGNIZED,
-     "calling-AP-invocation-identifier-not-recognized"),
-    (USER_CALLING_AE_QUALIFIER_NOT_RECOGNIZED, "calling-AE-qualifier-not-recognized"),
-    (USER_CALLING_AE_INVOCATION_IDENTIFIER_NOT_RECOGNIZED,
-     "calling-AE-invocation-identifier-not-recognized"),
-    (USER_CALLED_AP_TITLE_NOT_RECOGNIZED, "called-AP-title-not-recognized"),
-    (USER_CALLED_AP_INVOCATION_IDENTIFIER_NOT_RECOGNIZED,
-     "called-AP-invocation-identifier-not-recognized"),
-    (USER_CALLED_AE_QUALIFIER_NOT_RECOGNIZED, "called-AE-qualifier-not-recognized"),
-    (USER_CALLED_AE_INVOCATION_IDENTIFIER_NOT_RECOGNIZED,
-     "called-AE-invocation-identifier-not-recognized"),
-    (USER_AUTHENTICATION_MECHANISM_NAME_NOT_RECOGNISED,
-     "authentication-mechanism-name-not-recognised"),
-    (USER_AUTHENTICATION_MECHANISM_NAME_REQUIRED, "authentication-mechanism-name-required"),
-    (USER_AUTHENTICATION_FAILURE, "authentication-failure"),
-    (USER_AUTHENTICATION_REQUIRED, "authentication-required"),
-)
 
-PROVIDER_NULL = const(0)
-PROVIDER_NO_REASON_GIVEN = const(1)
 PROVIDER_NO_COMMON_ACSE_VERSION = const(2)
-PROVIDER_DIAGNOSTIC_NAMES = (
-    (PROVIDER_NULL, "null"), (PROVIDER_NO_REASON_GIVEN, "no-reason-given"),
-    (PROVIDER_NO_COMMON_ACSE_VERSION, "no-common-acse-version"),
-)
 
-# Release-request-reason / Release-response-reason
-RLRQ_NORMAL = const(0)
-RLRQ_URGENT = const(1)
-RLRQ_USER_DEFINED = const(30)
-RLRQ_REASON_NAMES = ((RLRQ_NORMAL, "normal"), (RLRQ_URGENT, "urgent"),
-                     (RLRQ_USER_DEFINED, "user-defined"))
+# Release-response-reason
 RLRE_NORMAL = const(0)
 RLRE_NOT_FINISHED = const(1)
-RLRE_USER_DEFINED = const(30)
-RLRE_REASON_NAMES = ((RLRE_NORMAL, "normal"), (RLRE_NOT_FINISHED, "not-finished"),
-                     (RLRE_USER_DEFINED, "user-defined"))
 
 
 def name_of(table, value):
-    """The name `value` has in one of the (value, name) tables above, else None."""
+    """The name `value` has in one of the (value, name) tables of apdu.names, else None."""
     for v, n in table:
         if v == value:
             return n
@@ -156,9 +89,11 @@ def diagnostic_name(diagnostic):
     """'acse-service-user: authentication-failure' for a result_source_diagnostic."""
     if diagnostic is None:
         return None
+    from . import names
     source, value = diagnostic
-    table = USER_DIAGNOSTIC_NAMES if source == ACSE_SERVICE_USER else PROVIDER_DIAGNOSTIC_NAMES
-    return "%s: %s" % (name_of(DIAGNOSTIC_SOURCE_NAMES, source) or source,
+    table = (names.USER_DIAGNOSTIC_NAMES if source == ACSE_SERVICE_USER
+             else names.PROVIDER_DIAGNOSTIC_NAMES)
+    return "%s: %s" % (name_of(names.DIAGNOSTIC_SOURCE_NAMES, source) or source,
                        name_of(table, value) or value)
 
 
@@ -369,7 +304,7 @@ class AARQ(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
-    NAMES = (("application_context_name", CONTEXT_NAMES), ("mechanism_name", MECHANISM_NAMES))
+    NAMES = Names(("application_context_name", "CONTEXT_NAMES"), ("mechanism_name", "MECHANISM_NAMES"))
 
     def initiate_request(self):
         """The plain InitiateRequest in user-information; None if there is no user-information.
@@ -404,8 +339,8 @@ class AARE(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
-    NAMES = (("application_context_name", CONTEXT_NAMES), ("result", RESULT_NAMES),
-             ("mechanism_name", MECHANISM_NAMES))
+    NAMES = Names(("application_context_name", "CONTEXT_NAMES"), ("result", "RESULT_NAMES"),
+                  ("mechanism_name", "MECHANISM_NAMES"))
 
     def initiate_response(self):
         """The plain InitiateResponse in user-information; None if there is no user-information.
@@ -429,7 +364,7 @@ class RLRQ(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
-    NAMES = (("reason", RLRQ_REASON_NAMES),)
+    NAMES = Names(("reason", "RLRQ_REASON_NAMES"))
 
     def initiate_request(self):
         return self._user_apdu(InitiateRequest)
@@ -444,7 +379,16 @@ class RLRE(_AcseApdu):
         (0xBE, "user_information", _OCTETS),
     )
     FIELDS = _fields(ELEMENTS)
-    NAMES = (("reason", RLRE_REASON_NAMES),)
+    NAMES = Names(("reason", "RLRE_REASON_NAMES"))
 
     def initiate_response(self):
         return self._user_apdu(InitiateResponse)
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

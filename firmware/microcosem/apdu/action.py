@@ -13,11 +13,12 @@ return_parameters is None, a Data value, or an int data-access-result.
 from ..axdr import decode_data, encode_data, encode_length
 from ..compat import const
 from .common import (
-    ACTION_RESULT_NAMES, ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
+    ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
     decode_descriptors, decode_get_data_result, decode_marker, decode_u8, decode_u32,
     encode_data_list, encode_datablock_sa, encode_descriptor, encode_descriptors,
     encode_get_data_result, encode_u8, encode_u32,
 )
+from .base import Names
 
 ACTION_REQUEST = const(0xC3)
 ACTION_RESPONSE = const(0xC7)
@@ -181,7 +182,7 @@ class ActionResponseNormal(ServiceApdu):
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
     # (an int return_parameters is a data-access-result: DATA_ACCESS_RESULT_NAMES)
-    NAMES = (("result", ACTION_RESULT_NAMES),)
+    NAMES = Names(("result", "ACTION_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)

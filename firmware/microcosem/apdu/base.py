@@ -12,12 +12,27 @@ of each field.
 NAMES is a tuple of (field, table) pairs, each table a tuple of (code, name):
 the readable name of that field's int value (of each int, when the field is a
 list).  A value the table lacks, or a non-int value (a Data tuple where a
-Get-Data-Result holds data), has no name there.
+Get-Data-Result holds data), has no name there.  A class's NAMES is a
+`Names`: the tables are read from apdu/names.py when it is iterated, so that
+a meter that never prints a name never loads them.
 """
 
 from ..errors import DecodeError, EncodeError
 
 _CONVERTED = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
+
+
+class Names:
+    """NAMES of a class: Names(("result", "DATA_ACCESS_RESULT_NAMES"), ...), each
+    pair a field and the name of its table in apdu.names; iterating gives
+    (field, table) pairs."""
+
+    def __init__(self, *pairs):
+        self._pairs = pairs
+
+    def __iter__(self):
+        from . import names
+        return iter([(f, getattr(names, t)) for f, t in self._pairs])
 
 
 class Apdu:

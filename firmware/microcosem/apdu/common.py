@@ -89,26 +89,11 @@ NO_LONG_SET_IN_PROGRESS = const(18)
 DATA_BLOCK_NUMBER_INVALID = const(19)
 OTHER_REASON = const(250)
 
-DATA_ACCESS_RESULT_NAMES = (
-    (0, "success"), (1, "hardware-fault"), (2, "temporary-failure"),
-    (3, "read-write-denied"), (4, "object-undefined"), (9, "object-class-inconsistent"),
-    (11, "object-unavailable"), (12, "type-unmatched"), (13, "scope-of-access-violated"),
-    (14, "data-block-unavailable"), (15, "long-get-aborted"), (16, "no-long-get-in-progress"),
-    (17, "long-set-aborted"), (18, "no-long-set-in-progress"),
-    (19, "data-block-number-invalid"), (250, "other-reason"),
-)
 
 # Action-Result ::= ENUMERATED: the same numbers up to 14, then the long-action pair
 LONG_ACTION_ABORTED = const(15)
 NO_LONG_ACTION_IN_PROGRESS = const(16)
 
-ACTION_RESULT_NAMES = (
-    (0, "success"), (1, "hardware-fault"), (2, "temporary-failure"),
-    (3, "read-write-denied"), (4, "object-undefined"), (9, "object-class-inconsistent"),
-    (11, "object-unavailable"), (12, "type-unmatched"), (13, "scope-of-access-violated"),
-    (14, "data-block-unavailable"), (15, "long-action-aborted"),
-    (16, "no-long-action-in-progress"), (250, "other-reason"),
-)
 
 
 def name_of(table, code):
@@ -120,11 +105,13 @@ def name_of(table, code):
 
 
 def data_access_result_name(code):
-    return name_of(DATA_ACCESS_RESULT_NAMES, code)
+    from . import names
+    return name_of(names.DATA_ACCESS_RESULT_NAMES, code)
 
 
 def action_result_name(code):
-    return name_of(ACTION_RESULT_NAMES, code)
+    from . import names
+    return name_of(names.ACTION_RESULT_NAMES, code)
 
 
 # ---------------------------------------------------------------- primitives
@@ -449,3 +436,12 @@ class ServiceApdu(Apdu):
     @classmethod
     def _decode_body(cls, buf, pos, end):
         raise NotImplementedError
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

@@ -10,11 +10,12 @@
 
 from ..compat import const
 from .common import (
-    DATA_ACCESS_RESULT_NAMES, ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
+    ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
     decode_count, decode_get_data_result, decode_selective_access, decode_u8, decode_u32,
     encode_datablock_g, encode_descriptor, encode_descriptors_with_selection,
     encode_get_data_result, encode_selective_access, encode_u8, encode_u32,
 )
+from .base import Names
 from ..axdr import encode_length
 
 GET_REQUEST = const(0xC0)
@@ -85,7 +86,7 @@ class GetResponseNormal(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
-    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -105,7 +106,7 @@ class GetResponseWithDatablock(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
-    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -125,7 +126,7 @@ class GetResponseWithList(ServiceApdu):
     TAG = GET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "results")
-    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)

@@ -62,16 +62,6 @@ CONFORMANCE_EVENT_NOTIFICATION = const(0x000002)         # bit 22
 CONFORMANCE_ACTION = const(0x000001)                     # bit 23
 
 # Index = bit number of the Green Book's Conformance BIT STRING.
-CONFORMANCE_NAMES = (
-    "reserved-zero", "general-protection", "general-block-transfer", "read",
-    "write", "unconfirmed-write", "delta-value-encoding", "reserved-seven",
-    "attribute0-supported-with-set", "priority-mgmt-supported",
-    "attribute0-supported-with-get", "block-transfer-with-get-or-read",
-    "block-transfer-with-set-or-write", "block-transfer-with-action",
-    "multiple-references", "information-report", "data-notification", "access",
-    "parameterized-access", "get", "set", "selective-access",
-    "event-notification", "action",
-)
 
 _TAG_INITIATE_REQUEST = const(0x01)
 _TAG_INITIATE_RESPONSE = const(0x08)
@@ -80,11 +70,13 @@ _CONFORMANCE_HEADER = b"\x5f\x1f\x04\x00"
 
 def conformance_names(value):
     """Names of the bits set in a 24-bit conformance value, in bit order."""
+    from .names import CONFORMANCE_NAMES
     return tuple(CONFORMANCE_NAMES[n] for n in range(24) if value & (1 << (23 - n)))
 
 
 def conformance_from_names(names):
     """The 24-bit conformance value with the named bits set."""
+    from .names import CONFORMANCE_NAMES
     v = 0
     for name in names:
         for n in range(24):
@@ -282,3 +274,12 @@ class InitiateResponse(Apdu):
         return cls(negotiated_quality_of_service=qos, negotiated_dlms_version_number=version,
                    negotiated_conformance=conformance, server_max_receive_pdu_size=size,
                    vaa_name=vaa), pos + 4
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

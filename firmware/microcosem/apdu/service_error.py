@@ -26,6 +26,7 @@ AARE) or to an SN Read/Write, as (service, error_type, error):
 
 from ..compat import const
 from ..errors import DecodeError, EncodeError
+from .base import Names
 from .common import ServiceApdu, decode_u8, decode_u32, encode_u8, encode_u32, name_of
 
 EXCEPTION_RESPONSE = const(0xD8)
@@ -34,7 +35,6 @@ CONFIRMED_SERVICE_ERROR = const(0x0E)
 # state-error
 SERVICE_NOT_ALLOWED = const(1)
 SERVICE_UNKNOWN = const(2)
-STATE_ERROR_NAMES = ((1, "service-not-allowed"), (2, "service-unknown"))
 
 # service-error
 OPERATION_NOT_POSSIBLE = const(1)
@@ -43,10 +43,6 @@ OTHER_REASON = const(3)
 PDU_TOO_LONG = const(4)
 DECIPHERING_ERROR = const(5)
 INVOCATION_COUNTER_ERROR = const(6)
-SERVICE_ERROR_NAMES = (
-    (1, "operation-not-possible"), (2, "service-not-supported"), (3, "other-reason"),
-    (4, "pdu-too-long"), (5, "deciphering-error"), (6, "invocation-counter-error"),
-)
 
 
 def _code(table, name, what):
@@ -72,17 +68,19 @@ class ExceptionResponse(ServiceApdu):
 
     TAG = EXCEPTION_RESPONSE
     FIELDS = ("state_error", "service_error", "invocation_counter")
-    NAMES = (("state_error", STATE_ERROR_NAMES), ("service_error", SERVICE_ERROR_NAMES))
+    NAMES = Names(("state_error", "STATE_ERROR_NAMES"), ("service_error", "SERVICE_ERROR_NAMES"))
 
     @classmethod
     def named(cls, state_error, service_error, invocation_counter=None):
-        return cls(state_error=_code(STATE_ERROR_NAMES, state_error, "state-error"),
-                   service_error=_code(SERVICE_ERROR_NAMES, service_error, "service-error"),
+        from . import names
+        return cls(state_error=_code(names.STATE_ERROR_NAMES, state_error, "state-error"),
+                   service_error=_code(names.SERVICE_ERROR_NAMES, service_error, "service-error"),
                    invocation_counter=invocation_counter)
 
     def names(self):
-        return (name_of(STATE_ERROR_NAMES, self.state_error),
-                name_of(SERVICE_ERROR_NAMES, self.service_error))
+        from . import names
+        return (name_of(names.STATE_ERROR_NAMES, self.state_error),
+                name_of(names.SERVICE_ERROR_NAMES, self.service_error))
 
     def _encode_body(self, out):
         if self.state_error not in (SERVICE_NOT_ALLOWED, SERVICE_UNKNOWN):
@@ -115,69 +113,22 @@ class ExceptionResponse(ServiceApdu):
 INITIATE_ERROR = const(1)
 READ = const(5)
 WRITE = const(6)
-CONFIRMED_SERVICE_NAMES = (
-    (1, "initiateError"), (2, "getStatus"), (3, "getNameList"), (4, "getVariableAttribute"),
-    (5, "read"), (6, "write"), (7, "getDataSetAttribute"), (8, "getTIAttribute"),
-    (9, "changeScope"), (10, "start"), (11, "stop"), (12, "resume"), (13, "makeUsable"),
-    (14, "initiateLoad"), (15, "loadSegment"), (16, "terminateLoad"),
-    (17, "initiateUpLoad"), (18, "upLoadSegment"), (19, "terminateUpLoad"),
-)
 
 # ServiceError alternatives (the kind of error) and their enumerations
-APPLICATION_REFERENCE = const(0)
-HARDWARE_RESOURCE = const(1)
-VDE_STATE_ERROR = const(2)
 SERVICE = const(3)
-DEFINITION = const(4)
-ACCESS = const(5)
 INITIATE = const(6)
-LOAD_DATA_SET = const(7)
-CHANGE_SCOPE = const(8)
-TASK = const(9)
-OTHER = const(10)
 
 # initiate alternative values, the ones an AARE carries
-DLMS_VERSION_TOO_LOW = const(1)
-INCOMPATIBLE_CONFORMANCE = const(2)
-PDU_SIZE_TOO_SHORT = const(3)
-REFUSED_BY_THE_VDE_HANDLER = const(4)
 
-SERVICE_ERROR_TYPES = (
-    (0, "application-reference", (
-        "other", "time-elapsed", "application-unreachable", "application-reference-invalid",
-        "application-context-unsupported", "provider-communication-error",
-        "deciphering-error")),
-    (1, "hardware-resource", (
-        "other", "memory-unavailable", "processor-resource-unavailable",
-        "mass-storage-unavailable", "other-resource-unavailable")),
-    (2, "vde-state-error", (
-        "other", "no-dlms-context", "loading-data-set", "status-nochange",
-        "status-inoperable")),
-    (3, "service", ("other", "pdu-size", "service-unsupported")),
-    (4, "definition", (
-        "other", "object-undefined", "object-class-inconsistent",
-        "object-attribute-inconsistent")),
-    (5, "access", (
-        "other", "scope-of-access-violated", "object-access-violated", "hardware-fault",
-        "object-unavailable")),
-    (6, "initiate", (
-        "other", "dlms-version-too-low", "incompatible-conformance", "pdu-size-too-short",
-        "refused-by-the-VDE-Handler")),
-    (7, "load-data-set", (
-        "other", "primitive-out-of-sequence", "not-loadable", "dataset-size-too-large",
-        "not-awaited-segment", "interpretation-failure", "storage-failure",
-        "data-set-not-ready")),
-    (8, "change-scope", ()),
-    (9, "task", ("other", "no-remote-control", "ti-stopped", "ti-running", "ti-unusable")),
-    (10, "other", ()),
-)
 
 
 def confirmed_service_name(service):
+    from .names import CONFIRMED_SERVICE_NAMES
     return name_of(CONFIRMED_SERVICE_NAMES, service)
 
 
 def service_error_type_name(error_type):
+    from .names import SERVICE_ERROR_TYPES
     for t, name, _ in SERVICE_ERROR_TYPES:
         if t == error_type:
             return name
@@ -186,6 +137,7 @@ def service_error_type_name(error_type):
 
 def service_error_name(error_type, error):
     """The enumeration name of `error` within `error_type`, or None if unnamed."""
+    from .names import SERVICE_ERROR_TYPES
     for t, _, names in SERVICE_ERROR_TYPES:
         if t == error_type:
             return names[error] if 0 <= error < len(names) else None
@@ -207,11 +159,11 @@ class ConfirmedServiceError(ServiceApdu):
 
     TAG = CONFIRMED_SERVICE_ERROR
     FIELDS = ("service", "error_type", "error")
-    NAMES = (("service", CONFIRMED_SERVICE_NAMES),
-             ("error_type", tuple((t, n) for t, n, _ in SERVICE_ERROR_TYPES)))
+    NAMES = Names(("service", "CONFIRMED_SERVICE_NAMES"), ("error_type", "SERVICE_ERROR_TYPE_NAMES"))
 
     @classmethod
     def named(cls, service, error_type, error):
+        from .names import CONFIRMED_SERVICE_NAMES, SERVICE_ERROR_TYPES
         service = _code(CONFIRMED_SERVICE_NAMES, service, "confirmed service")
         for t, n, values in SERVICE_ERROR_TYPES:
             if n == error_type or (t == error_type and type(error_type) is int):
@@ -251,3 +203,12 @@ class ConfirmedServiceError(ServiceApdu):
             raise DecodeError("unknown ServiceError alternative %d" % error_type, pos - 1)
         error, pos = decode_u8(buf, pos, end)
         return cls(service=service, error_type=error_type, error=error), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

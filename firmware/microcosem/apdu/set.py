@@ -11,12 +11,13 @@ APDU's fields.  Results are int Data-Access-Result codes.
 
 from ..compat import const
 from .common import (
-    DATA_ACCESS_RESULT_NAMES, ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
+    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
     decode_descriptors_with_selection, decode_result_list, decode_selective_access,
     decode_u8, decode_u32, encode_data_list, encode_datablock_sa, encode_descriptor,
     encode_descriptors_with_selection, encode_result_list, encode_selective_access,
     encode_u8, encode_u32,
 )
+from .base import Names
 from ..axdr import decode_data, encode_data
 
 SET_REQUEST = const(0xC1)
@@ -141,7 +142,7 @@ class SetResponseNormal(ServiceApdu):
     TAG = SET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
-    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -178,7 +179,7 @@ class SetResponseLastDatablock(ServiceApdu):
     TAG = SET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "result", "block_number")
-    NAMES = (("result", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -199,7 +200,7 @@ class SetResponseLastDatablockWithList(ServiceApdu):
     TAG = SET_RESPONSE
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "results", "block_number")
-    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)
@@ -220,7 +221,7 @@ class SetResponseWithList(ServiceApdu):
     TAG = SET_RESPONSE
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "results")
-    NAMES = (("results", DATA_ACCESS_RESULT_NAMES),)
+    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
 
     def _encode_body(self, out):
         encode_u8(out, self.invoke_id_and_priority)

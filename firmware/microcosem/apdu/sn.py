@@ -61,17 +61,6 @@ WRITE_SUCCESS = const(0)
 WRITE_DATA_ACCESS_ERROR = const(1)
 WRITE_BLOCK_NUMBER = const(2)
 
-# names of the CHOICE tags that lead each tuple above
-VARIABLE_ACCESS_NAMES = (
-    (VARIABLE_NAME, "variable-name"), (PARAMETERIZED_ACCESS, "parameterized-access"),
-    (BLOCK_NUMBER_ACCESS, "block-number-access"), (READ_DATA_BLOCK_ACCESS, "read-data-block-access"),
-    (WRITE_DATA_BLOCK_ACCESS, "write-data-block-access"),
-)
-READ_RESPONSE_NAMES = ((READ_DATA, "data"), (READ_DATA_ACCESS_ERROR, "data-access-error"),
-                       (READ_DATA_BLOCK_RESULT, "data-block-result"),
-                       (READ_BLOCK_NUMBER, "block-number"))
-WRITE_RESPONSE_NAMES = ((WRITE_SUCCESS, "success"), (WRITE_DATA_ACCESS_ERROR, "data-access-error"),
-                        (WRITE_BLOCK_NUMBER, "block-number"))
 
 
 def decode_variable_access(buf, pos, end):
@@ -300,3 +289,12 @@ class InformationReportRequest(ServiceApdu):
         values, pos = decode_data_list(buf, pos, end)
         return cls(current_time=t or None, variable_access_specifications=items,
                    values=values), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)
