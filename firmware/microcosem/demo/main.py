@@ -8,7 +8,8 @@ on request); a board's main.py calls `serve(settings)` the same way.
 Settings come from a JSON file (`--config`) and flags, flags last:
 
     host, port              where to listen (127.0.0.1, 4059)
-    transport               "wrapper" (IEC 62056-47)
+    transport               "wrapper" (IEC 62056-47) or "hdlc" (IEC 62056-46 frames on the
+                            TCP connection, as Gurux's InterfaceType.HDLC; upper address 1)
     serial                  the meter's serial number
     reader_password         LLS secret of client SAP 17 ("12345678")
     ek, ak                  the management association's global unicast encryption
@@ -91,8 +92,8 @@ def settings_from(argv):
         if len(b) != n:
             raise SettingsError("%s takes %d bytes in hex, not %r" % (k, n, s[k]))
         s[k] = b
-    if s["transport"] != "wrapper":
-        raise SettingsError("transport %r is not served yet (wrapper is)" % s["transport"])
+    if s["transport"] not in ("wrapper", "hdlc"):
+        raise SettingsError("transport %r is not served (wrapper and hdlc are)" % s["transport"])
     if not 0 < s["port"] < 65536:
         raise SettingsError("port %d is out of range" % s["port"])
     return s
@@ -130,10 +131,10 @@ async def deliver_pushes(meter, wport):
 
 
 async def serve(s, ready=None):
-    from ..io.tcp import serve_wrapper
+    from ..io.tcp import serve_tcp
 
     meter = make_meter(s)
-    srv = await serve_wrapper(((1, meter.server),), s["host"], s["port"])
+    srv = await serve_tcp(((1, meter.server),), s["host"], s["port"], transport=s["transport"])
     print("microcosem demo meter %s on %s:%d (%s, %s): client SAP 16 public, 17 reader (LLS), "
           "1 management (HLS-GMAC, system title %s); Ctrl-C stops"
           % (s["serial"], s["host"], s["port"], s["transport"], sys.implementation.name,

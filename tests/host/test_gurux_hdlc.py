@@ -1,0 +1,107 @@
+"""gurux-dlms, as a client over HDLC on TCP (InterfaceType.HDLC), reads the demo
+meter that `microcosem serve --transport hdlc` runs, on the MicroPython runtime
+and on CPython: SNRM/UA, the association (public, and LLS as the reader), the
+object list and a long profile read in segmented I frames, the release and
+DISC, then the reader on a new connection; a wrong LLS password refused."""
+
+import socket
+
+import pytest
+
+from gurux_dlms import GXByteBuffer, GXDLMSClient, GXReplyData
+from gurux_dlms.GXDLMSException import GXDLMSException
+from gurux_dlms.enums import Authentication, InterfaceType, ObjectType
+
+from meter_process import MeterProcess
+
+RUNTIMES = ("micropython", "cpython")
+
+
+class GuruxHdlc:
+    def __init__(self, port, sap=16, auth=Authentication.NONE, password=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.client = GXDLMSClient(True, sap, 1, auth, password, InterfaceType.HDLC)
+
+    def _packet(self, data, reply):
+        if data:
+            self.sock.sendall(bytes(data))
+        buf = GXByteBuffer()
+        while not self.client.getData(buf, reply, None):
+            chunk = self.sock.recv(4096)
+            assert chunk, "the meter closed the connection"
+            buf.set(chunk)
+
+    def block(self, data, reply):
+        if isinstance(data, list):
+            for d in data:
+                reply.clear()
+                self.block(d, reply)
+            return
+        self._packet(data, reply)
+        while reply.isMoreData():
+            self._packet(self.client.receiverReady(reply), reply)
+
+    def connect(self):
+        reply = GXReplyData()
+        self.block(self.client.snrmRequest(), reply)
+        self.client.parseUAResponse(reply.data)
+        reply = GXReplyData()
+        self.block(self.client.aarqRequest(), reply)
+        self.client.parseAareResponse(reply.data)
+
+    def read(self, obj, index):
+        reply = GXReplyData()
+        self.block(self.client.read(obj, index), reply)
+        return self.client.updateValue(obj, index, reply.value)
+
+    def objects(self):
+        reply = GXReplyData()
+        self.block(self.client.getObjectsRequest(), reply)
+        return self.client.parseObjects(reply.data, True)
+
+    def close(self):
+        reply = GXReplyData()
+        self.block(self.client.releaseRequest(), reply)
+        reply = GXReplyData()
+        self.block(self.client.disconnectRequest(), reply)  # DISC, answered UA
+        self.sock.close()
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_gurux_over_hdlc(runtime):
+    with MeterProcess(runtime, "--transport", "hdlc") as port:
+        g = GuruxHdlc(port)
+        g.connect()
+        assert g.client.limits.maxInfoTX == 128  # nothing proposed: the defaults
+        objects = g.objects()  # an object list of ~2k: GET blocks, each in several I frames
+        assert len(objects) >= 15
+        energy = objects.findByLN(ObjectType.REGISTER, "1.0.1.8.0.255")
+        g.read(energy, 3)
+        assert g.read(energy, 2) > 12000000
+        lp = objects.findByLN(ObjectType.PROFILE_GENERIC, "1.0.99.1.0.255")
+        g.read(lp, 3)
+        assert g.read(lp, 7) == 1000  # entries_in_use
+        g.close()
+        # the reader, LLS, on a new connection
+        g = GuruxHdlc(port, 17, Authentication.LOW, b"12345678")
+        g.connect()
+        reply = GXReplyData()
+        g.block(g.client.read(energy, 2), reply)
+        assert reply.value > 12000000
+        g.close()
+
+
+def test_gurux_over_hdlc_wrong_password():
+    with MeterProcess("cpython", "--transport", "hdlc") as port:
+        g = GuruxHdlc(port, 17, Authentication.LOW, b"wrong")
+        reply = GXReplyData()
+        g.block(g.client.snrmRequest(), reply)
+        g.client.parseUAResponse(reply.data)
+        reply = GXReplyData()
+        g.block(g.client.aarqRequest(), reply)
+        with pytest.raises(GXDLMSException) as e:
+            g.client.parseAareResponse(reply.data)
+        assert "Authentication failure" in str(e.value)  # rejected-permanent, diagnostic 13
+        reply = GXReplyData()
+        g.block(g.client.disconnectRequest(), reply)  # the link still answers: UA
+        g.sock.close()
