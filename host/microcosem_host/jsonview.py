@@ -916,11 +916,11 @@ class _ServiceError(_Kind):
             return _int(j, path, 0, 255)
         s = _str(j, path)
         for t, _, names in service_error.SERVICE_ERROR_TYPES:
-            if t == ctx.get("error_type"):
+            if t == ctx.error_type:
                 if s in names:
                     return names.index(s)
                 raise _err(path, "%r is none of %s" % (s, ", ".join(names) or "(no names)"))
-        raise _err(path, "give a number: error_type %r names no errors" % ctx.get("error_type"))
+        raise _err(path, "give a number: error_type %r names no errors" % ctx.error_type)
 
 
 # -- short-name referencing
@@ -1182,7 +1182,8 @@ def _class_named(name, path):
 
 
 class _Fields(dict):
-    """The fields read so far, for kinds that depend on an earlier one."""
+    """What a kind's from_json sees: the fields read so far (wire order puts
+    error_type before the error it names), as attributes like an APDU's."""
 
     def __getattr__(self, name):
         return self.get(name)
