@@ -23,7 +23,7 @@ and Session(client, transport) wraps the builders in blocking calls.
 
 from .apdu import decode_apdu
 from .apdu.acse import (
-    AARE, AARQ, CONTEXT_LN, CONTEXT_SN, CONTEXT_SN_CIPHERED, MECHANISM_NONE, RESULT_NAMES,
+    AARE, AARQ, CONTEXT_LN, CONTEXT_SN, CONTEXT_SN_CIPHERED, MECHANISM_NONE,
     USER_AUTHENTICATION_REQUIRED, diagnostic_name, name_of,
 )
 from .apdu.common import (
@@ -420,6 +420,7 @@ class Client:
         diag = aare.result_source_diagnostic
         ui = aare.user_information
         if aare.result != 0:
+            from .apdu.names import RESULT_NAMES  # loaded only to say why
             text = "%s: %s" % (name_of(RESULT_NAMES, aare.result) or aare.result,
                                diagnostic_name(diag))
             if ui and ui[0] == 0x0E:
