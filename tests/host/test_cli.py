@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
@@ -393,3 +394,45 @@ def test_get_request_normal_builds_as_documented():
                              attribute_descriptor=(8, bytes.fromhex("0000010000FF"), 2),
                              access_selection=None)
     assert a.to_bytes().hex().upper() == GET_CLOCK.replace(" ", "")
+
+
+@pytest.mark.skipif(not os.path.exists(EXE), reason="no .venv/bin/microcosem")
+def test_subprocess_frames_and_a_reader_that_leaves():
+    from microcosem.profiles import wrapper
+
+    w = wrapper.wrap(16, 1, bytes.fromhex(GET_CLOCK)).hex().upper()
+    p = _sh(["decode", "--frame", "auto", "-"], w + "\n7EA0070321930F017E\n")
+    assert (p.returncode, p.stderr) == (0, "")
+    q = _sh(["encode"], p.stdout)
+    assert q.stdout == w + "\n7EA0070321930F017E\n"
+    # `| head -1`: the reader goes away; the command stops without a word
+    with tempfile.TemporaryFile() as f:
+        f.write((GET_CLOCK + "\n").encode() * 20000)
+        f.seek(0)
+        r = subprocess.Popen([EXE, "decode", "-"], stdin=f, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        r.stdout.readline()
+        r.stdout.close()
+        try:
+            assert r.wait(timeout=60) in (0, 1)
+        finally:
+            r.kill()
+        assert r.stderr.read() == b""
+
+
+def test_conformance_names_agree_with_dlms_cosem():
+    # dlms-cosem numbers the bits on its own: each of its flags alone is the bit
+    # our view names, its Python spelling aside.
+    xdlms = pytest.importorskip("dlms_cosem.protocol.xdlms")
+    import attr
+
+    spelling = {"attribute-0-supported-with-set": "attribute0-supported-with-set",
+                "attribute-0-supported-with-get": "attribute0-supported-with-get",
+                "priority-management-supported": "priority-mgmt-supported"}
+    names = [f.name for f in attr.fields(xdlms.Conformance)]
+    assert len(names) >= 15
+    for name in names:
+        req = xdlms.InitiateRequest(proposed_conformance=xdlms.Conformance(**{name: True}))
+        j = json.loads(decode_ok(req.to_bytes().hex()))
+        want = name.replace("_", "-")
+        assert j["proposed_conformance"] == [spelling.get(want, want)], name
