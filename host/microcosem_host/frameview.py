@@ -1,13 +1,14 @@
 """HDLC and TCP/UDP wrapper frames as JSON, for `microcosem decode --frame`.
 
+    $ microcosem decode --frame auto 7EA01A02232132F672E6E600C001C100080000010000FF0200601A7E
     {"frame": "hdlc", "flag": "7E",
-     "format": {"type": 3, "segmented": false, "length": 25, "bytes": "A019"},
+     "format": {"type": 3, "segmented": false, "length": 26, "bytes": "A01A"},
      "destination": {"server_upper": 1, "server_lower": 17, "size": 2},
      "source": {"client_sap": 16, "size": 1},
-     "control": {"kind": "I", "byte": "10", "ns": 0, "nr": 0, "pf": true},
-     "hcs": "9C82", "fcs": "8A29",
+     "control": {"kind": "I", "byte": "32", "ns": 1, "nr": 1, "pf": true},
+     "hcs": "F672", "fcs": "601A",
      "llc": {"dsap": "E6", "ssap": "E6", "quality": "00"},
-     "apdu": {...}}
+     "apdu": {"apdu": "GetRequestNormal", ...}}
 
 HCS and FCS are checked (a mismatch is a DecodeError that says what the frame
 carries and what its bytes give) and shown as their two bytes on the wire,
