@@ -340,8 +340,8 @@ class _Link:
         out = self._out
         p = len(out)
         encode_frame(out, control, dst, src, info, start, end, segmented)
-        if control & PF:
-            self._pf_pending = True
+        if control & PF and dst is self._dst:
+            self._pf_pending = True  # (a DM to another client is no answer to ours)
         if self._echo:
             q = len(out) - 1
             sent = self._sent
