@@ -251,8 +251,11 @@ def test_serial_link_place():
         except asyncio.CancelledError:
             pass
 
-    # without an adapter in the build: said so, the UART is left alone
+    # without an adapter in the build (a module name no build has): said so, the UART
+    # is left alone
+    board.SERIAL_ADAPTER, kept = "microcosem.io.no_serial_adapter", board.SERIAL_ADAPTER
     asyncio.run(start(None))
+    board.SERIAL_ADAPTER = kept
     assert got[0] == [("rs485", "not served: no serial adapter in this build")]
     assert hw.uarts == []
     # with one: started on the board's UART with its driver-enable pin; a UART the
