@@ -33,15 +33,15 @@ _CORE = (
 )
 
 # The two lower layers of a meter: HDLC (optical probe, RS-485) and the
-# TCP wrapper, with their adapters in io/ (asyncio TCP; the serial link's
-# HDLC adapter, microcosem.board's SERIAL_ADAPTER, once it exists).  UDP is
-# left to meter-full.
+# TCP wrapper, with their adapters in io/ (asyncio TCP, HdlcLink; the UART
+# loop, microcosem.board's SERIAL_ADAPTER, once it exists).  UDP is left to
+# meter-full.
 _PROFILES = (
     "microcosem/profiles/__init__.py", "microcosem/profiles/crc16.py",
     "microcosem/profiles/hdlc_frame.py", "microcosem/profiles/hdlc.py",
     "microcosem/profiles/wrapper.py",
     "microcosem/io/__init__.py", "microcosem/io/tcp.py", "microcosem/io/wrapper_link.py",
-    "?microcosem/io/serial.py",
+    "microcosem/io/hdlc_link.py", "?microcosem/io/serial.py",
 )
 
 # Security suite 0: AES-GCM-128 ciphering and HLS (GMAC is mechanism 5).

@@ -10,8 +10,11 @@ example.  The configuration names (JSON object):
     wport         the logical device's wrapper port / HDLC upper address (1)
     max_pdu       server-max-receive-pdu-size (1024)
     tcp, udp      {"host": "0.0.0.0", "port": 4059}: the TCP / UDP wrapper, served
-                  when the board's network is up; absent or null: none
-    hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 16}, ...]
+                  when the board's network is up; absent or null: none.  TCP
+                  takes "transport": "hdlc" for HDLC frames on TCP
+    hdlc          [{"uart": "optical" | "rs485", "baud": 9600, "physical": 17}, ...]
+                  physical: the lower HDLC address on a multi-drop line (RS-485);
+                  left out on a point-to-point port (the optical probe)
     storage       a folder on the board's filesystem ("data") for what survives a
                   reset (storage.FileStorage): the invocation counter, and the
                   rows of every profile given a "row_size"
@@ -65,11 +68,14 @@ TYPES = (("null-data", 0), ("boolean", 3), ("double-long", 5), ("double-long-uns
          ("long", 16), ("unsigned", 17), ("long-unsigned", 18), ("long64", 20),
          ("long64-unsigned", 21), ("enum", 22), ("float32", 23), ("float64", 24))
 
-# The serial link: HDLC (profiles/hdlc.py's sans-IO HdlcServer) over a board
-# UART, with the RS-485 driver-enable pin.  That asyncio adapter is not part
-# of the stack yet; until a build has it, a configured hdlc link is reported
-# as not served and the meter serves TCP alone.  run() expects the module to
-# offer  `await serve_hdlc(uart, devices, physical_address, de=pin)`.
+# The serial link: HDLC over a board UART, with the RS-485 driver-enable pin.
+# io/hdlc_link.py's HdlcLink (the sans-IO HdlcServer joined to the servers)
+# is what answers the line; the asyncio loop that moves a UART's bytes through
+# it is not part of the stack yet.  Until a build has it, a configured hdlc
+# link is reported as not served and the meter serves TCP alone.  run()
+# expects the module to offer
+#     await serve_hdlc(uart, devices, physical_address, de=pin, baud=9600)
+# (physical_address None on a point-to-point port; baud= for the DE timing).
 SERIAL_ADAPTER = "microcosem.io.serial"
 
 
@@ -268,8 +274,11 @@ def _serial(conf, hw, devices, adapter):
         except (ValueError, OSError) as e:  # a UART the board lacks costs that link only
             out.append((name, "not served: %s" % e))
             continue
-        asyncio.create_task(adapter.serve_hdlc(uart, devices, l.get("physical", 16), de=de))
-        out.append((name, "HDLC, physical address %d" % l.get("physical", 16)))
+        physical = l.get("physical")
+        asyncio.create_task(adapter.serve_hdlc(uart, devices, physical, de=de,
+                                               baud=l.get("baud", 9600)))
+        out.append((name, "HDLC, point to point" if physical is None
+                    else "HDLC, physical address %d" % physical))
     return out
 
 
@@ -282,10 +291,11 @@ async def run(conf, hw, ready=None, serial_adapter=None):
     srv = None
     up = (tcp or udp) and getattr(hw, "network", None) and hw.network(conf)
     if tcp and up:
-        from .io.tcp import serve_wrapper
+        from .io.tcp import serve_tcp
 
-        srv = await serve_wrapper(devices, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059))
-        print("microcosem: TCP wrapper on %s:%d" % (tcp.get("host", "0.0.0.0"), tcp.get("port", 4059)))
+        tr = tcp.get("transport", "wrapper")
+        srv = await serve_tcp(devices, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059), tr)
+        print("microcosem: TCP %s on %s:%d" % (tr, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059)))
     if udp and up:
         try:
             from .io.udp import serve_udp

@@ -229,15 +229,52 @@ class WrongAnswer(ClientSuite0):
         return b"\x10" + bytes(16)
 
 
+def _exchange(link, client, now=0):
+    """Our HDLC client and client engine against the line's HdlcLink, by hand."""
+    from microcosem.profiles.hdlc import APDU
+
+    def pump():
+        for _ in range(200):
+            out = client.data_to_send()
+            if not out:
+                return
+            back = link.receive(out, now)
+            if back:
+                client.feed(back, now)
+
+    def events():
+        out = []
+        e = client.next_event()
+        while e is not None:
+            out.append(e)
+            e = client.next_event()
+        return out
+
+    def call(apdu):
+        client.send_apdu(apdu)
+        pump()
+        return [v for k, v in events() if k == APDU][0]
+
+    client.connect()
+    pump()
+    return events(), call
+
+
 def test_serial_link_place():
+    from microcosem.io.hdlc_link import HdlcLink
+    from microcosem.profiles.hdlc import CONNECTED, HdlcClient
+
     hw = Hardware()
     c = conf(hdlc=[{"uart": "rs485", "baud": 9600, "physical": 17}])
 
     class Adapter:
+        """Stands in for the UART loop: keeps the HdlcLink it would run the UART through."""
         calls = []
+        links = []
 
-        async def serve_hdlc(self, uart, devices, physical, de=None):
+        async def serve_hdlc(self, uart, devices, physical, de=None, baud=None):
             Adapter.calls.append((uart, devices[0][0], physical, de))
+            Adapter.links.append(HdlcLink(devices, physical_address=physical))
 
     got = []
 
@@ -261,11 +298,26 @@ def test_serial_link_place():
     # with one: started on the board's UART with its driver-enable pin; a UART the
     # board does not have is reported and the other link still served
     c["hdlc"].append({"uart": "spare"})
+    c["hdlc"].append({"uart": "optical"})
     asyncio.run(start(Adapter()))
-    assert got[1] == [("rs485", "HDLC, physical address 17"), ("spare", "not served: no UART spare")]
-    assert hw.uarts == [("rs485", 9600), ("spare", 9600)]
-    assert Adapter.calls == [(("uart", "rs485"), 1, 17, ("de", "rs485"))]
+    assert got[1] == [("rs485", "HDLC, physical address 17"), ("spare", "not served: no UART spare"),
+                      ("optical", "HDLC, point to point")]
+    assert hw.uarts == [("rs485", 9600), ("spare", 9600), ("optical", 9600)]
+    assert Adapter.calls == [(("uart", "rs485"), 1, 17, ("de", "rs485")),
+                             (("uart", "optical"), 1, None, ("de", "optical"))]
     assert hw.leds[:1] == [True] and hw.fed >= 1  # the heartbeat ran, the watchdog was fed
+    # what the adapter is handed answers HDLC: on the multi-drop line only at
+    # physical address 17, logical device 1 (the wport); the reader's LLS works
+    rs485 = Adapter.links[0]
+    ev, _ = _exchange(rs485, HdlcClient(server_upper=1, server_lower=18, client_sap=17))
+    assert ev == []  # another meter's address: silence
+    ev, call = _exchange(rs485, HdlcClient(server_upper=1, server_lower=17, client_sap=17))
+    assert ev[0][0] == CONNECTED
+    client = Client(ClientSettings(client_sap=17, mechanism=1, password=b"12345678"))
+    done, value = client.feed(call(client.associate()))
+    assert done
+    done, value = client.feed(call(client.get_request(3, obis("1.0.1.8.0.255"), 2)))
+    assert done and value == (DOUBLE_LONG_UNSIGNED, 1500)
 
 
 def test_config_errors():
