@@ -69,13 +69,12 @@ TYPES = (("null-data", 0), ("boolean", 3), ("double-long", 5), ("double-long-uns
          ("long64-unsigned", 21), ("enum", 22), ("float32", 23), ("float64", 24))
 
 # The serial link: HDLC over a board UART, with the RS-485 driver-enable pin.
-# io/hdlc_link.py's HdlcLink (the sans-IO HdlcServer joined to the servers)
-# is what answers the line; the asyncio loop that moves a UART's bytes through
-# it is not part of the stack yet.  Until a build has it, a configured hdlc
-# link is reported as not served and the meter serves TCP alone.  run()
-# expects the module to offer
+# io/serial.py's loop moves the UART's bytes through io/hdlc_link.py's
+# HdlcLink (the sans-IO HdlcServer joined to the servers):
 #     await serve_hdlc(uart, devices, physical_address, de=pin, baud=9600)
-# (physical_address None on a point-to-point port; baud= for the DE timing).
+# (physical_address None on a point-to-point port; baud for the DE timing).
+# A build without it reports each configured hdlc link as not served and
+# serves TCP alone.
 SERIAL_ADAPTER = "microcosem.io.serial"
 
 
