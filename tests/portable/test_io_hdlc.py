@@ -144,7 +144,17 @@ def test_link_unknown_device_and_unconfirmed():
     out = line.c.data_to_send()
     back = link.receive(out, 0)
     assert decode_frame(back).kind == 0x01  # RR
-    # the HDLC inactivity time-out releases the association
+    line.c.feed(back, 0)
+    # the association's own inactivity_ms ends it on a quiet line, the link stays up
+    server.context(0x10).config.inactivity_ms = 5000
+    link.tick(4999)
+    assert server.context(0x10).associated
+    link.tick(5000)
+    assert not server.context(0x10).associated and link.hdlc.connected
+    line.now = 6000
+    line.session(client)
+    server.context(0x10).config.inactivity_ms = None
+    # the HDLC inactivity time-out (120 s) releases the association with the link
     assert server.context(0x10).associated
     link.tick(200000)
     assert not server.context(0x10).associated and not link.hdlc.connected

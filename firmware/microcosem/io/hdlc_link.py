@@ -47,9 +47,13 @@ class HdlcLink:
         return hdlc.data_to_send()
 
     def tick(self, now_ms):
-        """Bytes to send now that time has passed (usually none)."""
+        """Bytes to send now that time has passed (usually none).  The servers
+        are told the time too, so that an association idle past its
+        inactivity_ms ends while the line is quiet."""
         self.hdlc.tick(now_ms)
         self._events(now_ms)
+        for _, server in self.devices:
+            server.tick(now_ms)
         return self.hdlc.data_to_send()
 
     def close(self):
