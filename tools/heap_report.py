@@ -16,7 +16,8 @@ For each set (the server engine, the client, the demo meter) it prints:
     (a module that imports another at its end, as axdr does rowpack, is
     charged with it, and says so); the qstr pool grows in chunks, so a few
     kB land on whichever module makes it grow;
-  - the total kept, and the interned strings (qstr pool) the set added;
+  - the total kept, and the interned strings the set added (qstr pools, as
+    micropython.qstr_info() counts them: the pools' bytes, the qstrs, their text);
   - the peak: the smallest `-X heapsize` (to 1 kB) under which importing the
     set succeeds.  Importing needs more than it keeps (the loader's buffers,
     the garbage of building tables), and what it frees is left in holes.
@@ -109,10 +110,10 @@ def qstr_pool(tree, targets):
     for line in out.splitlines():
         if line.startswith("qstr pool:"):
             kv = dict(p.strip().split("=") for p in line[len("qstr pool:"):].split(","))
-            vals.append((int(kv["n_qstr"]), int(kv["n_total_bytes"])))
+            vals.append((int(kv["n_qstr"]), int(kv["n_str_data_bytes"]), int(kv["n_total_bytes"])))
     if len(vals) != 2:
         return None
-    return vals[1][0] - vals[0][0], vals[1][1] - vals[0][1]
+    return tuple(b - a for a, b in zip(vals[0], vals[1]))
 
 
 def smallest_heap(tree, targets, lo=16 << 10, hi=1 << 20, step=1 << 10):
@@ -153,7 +154,8 @@ def report(firmware, tree, name, targets, peak):
     print("  %-36s %7d" % ("kept after import", total))
     q = qstr_pool(tree, targets)
     if q:
-        print("  %-36s %7d  (%d qstrs)" % ("of which interned strings", q[1], q[0]))
+        print("  %-36s %7d  (%d qstrs, %d bytes of text)" % ("of which interned strings",
+                                                                q[2], q[0], q[1]))
     if peak:
         p = smallest_heap(tree, targets)
         print("  %-36s %7s" % ("smallest heap to import", p if p else "?"))
