@@ -40,6 +40,8 @@ _PROFILES = (
     "microcosem/profiles/__init__.py", "microcosem/profiles/crc16.py",
     "microcosem/profiles/hdlc_frame.py", "microcosem/profiles/hdlc.py",
     "microcosem/profiles/wrapper.py",
+)
+_IO = (
     "microcosem/io/__init__.py", "microcosem/io/tcp.py", "microcosem/io/wrapper_link.py",
     "microcosem/io/hdlc_link.py", "?microcosem/io/serial.py",
 )
@@ -57,7 +59,7 @@ CONFIGS = (
     ("meter-ln-min",
      "a meter: LN server, HDLC and TCP wrapper, suite 0 with HLS-GMAC, the core interface "
      "classes (Data, Register, Extended/Demand register, Clock, Profile generic, Association LN)",
-     _CORE + _PROFILES + _SUITE0 + (
+     _CORE + _PROFILES + _IO + _SUITE0 + (
          "microcosem/storage.py", "microcosem/board.py",
          "microcosem/server/__init__.py", "microcosem/server/association.py",
          "microcosem/server/config.py", "microcosem/server/engine.py",
@@ -76,7 +78,8 @@ CONFIGS = (
       "!microcosem/rowpack.py")),
     ("concentrator",
      "a data-concentrator front-end: the client engine over HDLC and the wrapper, "
-     "suite 0 with HLS-GMAC, every APDU the client may meet",
+     "suite 0 with HLS-GMAC, every APDU the client may meet (io/ holds server "
+     "adapters only: a concentrator's own socket or UART loop drives the client)",
      _CORE + _PROFILES + _SUITE0 + (
          "microcosem/client.py", "microcosem/apdu/*.py",
      )),

@@ -267,15 +267,14 @@ def _serial(conf, hw, devices, adapter):
             return [(l.get("uart"), "not served: no serial adapter in this build") for l in links]
     out = []
     for l in links:
-        name = l.get("uart")
+        name, baud = l.get("uart"), l.get("baud", 9600)
         try:
-            uart, de = hw.uart(name, l.get("baud", 9600))
+            uart, de = hw.uart(name, baud)
         except (ValueError, OSError) as e:  # a UART the board lacks costs that link only
             out.append((name, "not served: %s" % e))
             continue
         physical = l.get("physical")
-        asyncio.create_task(adapter.serve_hdlc(uart, devices, physical, de=de,
-                                               baud=l.get("baud", 9600)))
+        asyncio.create_task(adapter.serve_hdlc(uart, devices, physical, de=de, baud=baud))
         out.append((name, "HDLC, point to point" if physical is None
                     else "HDLC, physical address %d" % physical))
     return out
@@ -289,23 +288,23 @@ async def run(conf, hw, ready=None, serial_adapter=None):
     udp = conf.get("udp")
     srv = None
     up = (tcp or udp) and getattr(hw, "network", None) and hw.network(conf)
+    if (tcp or udp) and not up:
+        print("microcosem: TCP/UDP not served: the board has no network up")
     if tcp and up:
         from .io.tcp import serve_tcp
 
-        tr = tcp.get("transport", "wrapper")
-        srv = await serve_tcp(devices, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059), tr)
-        print("microcosem: TCP %s on %s:%d" % (tr, tcp.get("host", "0.0.0.0"), tcp.get("port", 4059)))
+        host, port, tr = tcp.get("host", "0.0.0.0"), tcp.get("port", 4059), tcp.get("transport", "wrapper")
+        srv = await serve_tcp(devices, host, port, tr)
+        print("microcosem: TCP %s on %s:%d" % (tr, host, port))
     if udp and up:
+        host, port = udp.get("host", "0.0.0.0"), udp.get("port", 4059)
         try:
             from .io.udp import serve_udp
+
+            asyncio.create_task(serve_udp(devices, host, port))
+            print("microcosem: UDP wrapper on %s:%d" % (host, port))
         except ImportError:  # meter-ln-min leaves UDP out
-            serve_udp = None
             print("microcosem: UDP not served: not in this build")
-        if serve_udp is not None:
-            asyncio.create_task(serve_udp(devices, udp.get("host", "0.0.0.0"), udp.get("port", 4059)))
-            print("microcosem: UDP wrapper on %s:%d" % (udp.get("host", "0.0.0.0"), udp.get("port", 4059)))
-    if (tcp or udp) and not up:
-        print("microcosem: TCP/UDP not served: the board has no network up")
     links = _serial(conf, hw, devices, serial_adapter)
     for name, status in links:
         print("microcosem: %s %s" % (name, status))
