@@ -105,3 +105,15 @@ def test_gurux_over_hdlc_wrong_password():
         reply = GXReplyData()
         g.block(g.client.disconnectRequest(), reply)  # the link still answers: UA
         g.sock.close()
+
+
+def test_gurux_over_hdlc_negotiates_longer_frames():
+    with MeterProcess("cpython", "--transport", "hdlc") as port:
+        g = GuruxHdlc(port)
+        g.client.hdlcSettings.maxInfoTX = 1000
+        g.client.hdlcSettings.maxInfoRX = 400
+        g.connect()
+        # the listener takes up to 512 each way: the smaller figures hold
+        assert (g.client.hdlcSettings.maxInfoTX, g.client.hdlcSettings.maxInfoRX) == (512, 400)
+        assert len(g.objects()) >= 15
+        g.close()
