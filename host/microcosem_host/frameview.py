@@ -20,22 +20,22 @@ as plain {"address", "size"}.
 
 An APDU split over I frames (the segmentation bit) is put back together:
 each segment shows its "information" bytes and the last one the whole APDU.
-An APDU this build cannot read (a ciphered one, say) leaves its bytes in
-"information" and the reason in "apdu_error"; the frame is still shown.
+An APDU this build cannot read leaves its bytes in "information" and the
+reason in "apdu_error"; the frame is still shown.  Ciphered APDUs are shown
+by cipherview (their parts, and the plain APDU when the keys are given).
 SNRM and UA show their parameters and, for `encode`, their exact bytes.
 
     {"frame": "wrapper", "version": 1, "source_wport": 16, "destination_wport": 1,
      "length": 13, "apdu": {...}}
 """
 
-from microcosem.apdu import decode_apdu
 from microcosem.errors import DecodeError, DlmsError, IncompleteData
 from microcosem.profiles import hdlc_frame as hf
 from microcosem.profiles import wrapper
 from microcosem.profiles.crc16 import crc16
 
-from .jsonview import (_bool, _err, _hex, _int, _object, _str, apdu_from_json,
-                       apdu_to_json)
+from .cipherview import ApduView
+from .jsonview import _bool, _err, _hex, _int, _object, _str, apdu_from_json
 
 # IEC 62056-46 8.4.1 / Green Book 8.4.4: LLC header of every I (and UI) frame
 # that carries the start of an APDU.
@@ -60,9 +60,9 @@ class HdlcView:
     One view serves a whole capture, so that the segments of an APDU may come
     on different lines; segments are kept per (destination, source) pair."""
 
-    def __init__(self, guess=False):
+    def __init__(self, apdus=None):
         self._pending = {}
-        self.guess = guess  # as in jsonview.data_to_json
+        self.apdus = apdus or ApduView()  # shows the APDUs, ciphered ones too
 
     def frames(self, buf):
         """The views of every frame in `buf` (frames back to back, a shared or
@@ -169,7 +169,7 @@ class HdlcView:
             v["segment"] = pending[1] + 1
             payload = bytes(pending[0] + payload)
         try:
-            v["apdu"] = apdu_to_json(decode_apdu(payload), self.guess)
+            v["apdu"] = self.apdus.view(payload)
         except DecodeError as e:
             # A frame is worth seeing even when its APDU is not one this build
             # reads (a ciphered glo-get-request, say): the bytes and why.
@@ -190,8 +190,10 @@ def _address(value, size, is_server):
     return {"server_upper": upper, "server_lower": lower, "size": size}
 
 
-def wrapper_frames(buf, guess=False):
-    """The views of every wrapper frame in `buf` (frames back to back)."""
+def wrapper_frames(buf, apdus=None):
+    """The views of every wrapper frame in `buf` (frames back to back); `apdus`
+    an ApduView."""
+    apdus = apdus or ApduView()
     views = []
     pos = 0
     end = len(buf)
@@ -206,7 +208,7 @@ def wrapper_frames(buf, guess=False):
              "destination_wport": destination, "length": length}
         payload = bytes(buf[pos + wrapper.HEADER_SIZE:stop])
         try:
-            v["apdu"] = apdu_to_json(decode_apdu(payload), guess)
+            v["apdu"] = apdus.view(payload)
         except DecodeError as e:
             v["information"] = _tohex(payload)
             v["apdu_error"] = str(e)

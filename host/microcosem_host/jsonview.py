@@ -878,9 +878,13 @@ class _UserInformation(_Kind):
         try:
             inner = decode_apdu(v)
             if inner.to_bytes() == bytes(v):
-                return apdu_to_json(inner, ctx.guess)
+                return apdu_to_json(inner, ctx.guess, ctx.opener)
         except DlmsError:
             pass
+        if ctx.opener is not None:  # a ciphered one: cipherview shows its parts
+            j = ctx.opener(v)
+            if j is not None:
+                return j
         return _hexstr(v)
 
     def from_json(self, j, path, ctx):
@@ -1190,21 +1194,25 @@ class _Fields(dict):
 
 
 class _Shown:
-    """What a kind's to_json sees: the APDU's fields, and how to show octet-strings."""
+    """What a kind's to_json sees: the APDU's fields, how to show octet-strings,
+    and what shows an APDU decode_apdu cannot read (user-information)."""
 
-    def __init__(self, apdu, guess):
+    def __init__(self, apdu, guess, opener):
         self._apdu = apdu
         self.guess = guess
+        self.opener = opener
 
     def __getattr__(self, name):
         return getattr(self._apdu, name)
 
 
-def apdu_to_json(apdu, guess=False):
-    """The JSON form (a dict) of an APDU object; `guess` as in data_to_json."""
+def apdu_to_json(apdu, guess=False, opener=None):
+    """The JSON form (a dict) of an APDU object; `guess` as in data_to_json;
+    `opener(bytes)` gives the JSON of an xDLMS APDU inside user-information
+    that is not a plain one (or None)."""
     name = type(apdu).__name__
     j = {"apdu": name}
-    ctx = _Shown(apdu, guess)
+    ctx = _Shown(apdu, guess, opener)
     for f in apdu.FIELDS:
         kind = _kind_of(type(apdu), f)
         v = getattr(apdu, f)
@@ -1222,6 +1230,10 @@ def apdu_from_json(j, path=""):
     name = j["apdu"]
     if not isinstance(name, str):
         raise _want(path + ".apdu" if path else "apdu", "the APDU's name", name)
+    if name.startswith(("glo-", "ded-", "general-")):
+        from .cipherview import ciphered_from_json  # it builds on this module
+
+        return ciphered_from_json(j, path)
     cls = _class_named(name, path)
     path = path + "." + name if path else name
     for k in j:

@@ -125,12 +125,14 @@ def test_several_frames_on_one_line():
         assert [v["control"]["kind"] for v in got] == ["I", "RR"], line
 
 
-def test_ciphered_apdu_leaves_its_bytes():
-    glo_get = bytes.fromhex("C81E30000000011122334455")  # not an APDU this codec reads
-    v, = views("--frame", "hdlc", frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + glo_get))
-    assert v["information"] == glo_get.hex().upper()
-    assert v["apdu_error"] == "unknown APDU tag 0xC8 at offset 0"
-    round_trips([frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + glo_get)])
+def test_an_unreadable_apdu_leaves_its_bytes():
+    for apdu, why in ((bytes.fromhex("9901020304"), "unknown APDU tag 0x99 at offset 0"),
+                      (bytes.fromhex("C81E3000000001"), "ciphered APDU truncated at offset 2")):
+        line = frame(0x10, SERVER, CLIENT, b"\xE6\xE6\x00" + apdu)
+        v, = views("--frame", "hdlc", line)
+        assert v["information"] == apdu.hex().upper()
+        assert v["apdu_error"] == why
+        round_trips([line])
 
 
 def test_frame_errors():

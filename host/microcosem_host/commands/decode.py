@@ -7,16 +7,17 @@
 The JSON is the form `microcosem encode` reads back (see jsonview).
 """
 
+import argparse
 import json
 import sys
 
 from microcosem import axdr
-from microcosem.apdu import decode_apdu
 from microcosem.errors import DecodeError, IncompleteData
 
 from ..cli import UsageError
+from ..cipherview import ApduView, Keys
 from ..frameview import HdlcView, detect, wrapper_frames
-from ..jsonview import apdu_to_json, data_to_json
+from ..jsonview import data_to_json
 
 
 def register(sub):
@@ -36,7 +37,24 @@ def register(sub):
                    help="show octet-strings that look like a date-time, an OBIS code or text "
                         "as such (encode reads both forms)")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
+    k = p.add_argument_group(
+        "ciphered APDUs", "glo-/ded-/general-ciphering APDUs are always shown by their parts; "
+        "with the keys, opened too.  The system titles, when not given, are taken from the "
+        "AARQ and AARE of the capture, the dedicated key from the InitiateRequest.")
+    for name, what in (("ek", "the global encryption key"), ("ak", "the authentication key"),
+                       ("dedicated-key", "the dedicated key"),
+                       ("broadcast-key", "the global broadcast key"),
+                       ("client-title", "the client's system title (8 bytes)"),
+                       ("server-title", "the server's system title (8 bytes)")):
+        k.add_argument("--" + name, metavar="HEX", type=_hex_option, help=what + " in hex")
     p.set_defaults(func=run)
+
+
+def _hex_option(text):
+    try:
+        return parse_hex(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def parse_hex(text):
@@ -80,14 +98,18 @@ def _views(buf, args, hdlc):
     if mode == "hdlc":
         return hdlc.frames(buf)
     if mode == "wrapper":
-        return wrapper_frames(buf, args.guess)
-    return [apdu_to_json(decode_apdu(buf), args.guess)]
+        return wrapper_frames(buf, hdlc.apdus)
+    return [hdlc.apdus.view(buf)]
 
 
 def run(args):
     if args.data and args.frame:
         raise UsageError("decode: --data and --frame exclude each other")
-    hdlc = HdlcView(args.guess)
+    keys = None
+    if args.ek is not None or args.dedicated_key is not None:
+        keys = Keys(args.ek, args.ak, args.dedicated_key, args.broadcast_key,
+                    args.client_title, args.server_title)
+    hdlc = HdlcView(ApduView(args.guess, keys))  # one for the run: it learns as it reads
     out = sys.stdout
     for label, text in _inputs(args):
         where = label + ": " if label else ""
