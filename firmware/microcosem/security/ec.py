@@ -13,8 +13,8 @@ beats any hand-written Solinas reduction in an interpreter), and several
 products are folded under one `%` where the formulas allow it.
 
 Scalar multiplication:
-  * k*G (key pairs, signing): a Lim-Lee comb over a table of 31 affine points
-    built on first use (about 3 KiB for P-256 on a 32-bit port, 4 for P-384);
+  * k*G (key pairs, signing): a Lim-Lee comb over a table of 31 (P-256) or
+    15 (P-384) affine points built on first use, about 2 KiB on a 32-bit port;
   * k*Q (ECDH): width-5 wNAF over 8 affine odd multiples of Q, per call;
   * u1*G + u2*Q (verify): the comb columns of u1 and the wNAF of u2 over one
     run of doublings, so G needs no table besides the comb.
@@ -38,7 +38,7 @@ class EcError(DlmsError):
 class Curve:
     """Domain parameters of a short-Weierstrass curve with a = -3."""
 
-    def __init__(self, name, size, p, b, n, gx, gy, hash_name):
+    def __init__(self, name, size, p, b, n, gx, gy, hash_name, teeth):
         self.name = name
         self.size = size  # bytes in a field element and in a scalar
         self.p = p
@@ -48,6 +48,7 @@ class Curve:
         self.gy = gy
         self.hash_name = hash_name  # the suite's hash (ECDSA, and the KDF)
         self.bits = size * 8
+        self.teeth = teeth  # of the fixed-base comb: 2^teeth - 1 table entries
         self._comb = None  # built on first use: see _comb_table
 
     def __repr__(self):
@@ -62,7 +63,7 @@ P256 = Curve(
     0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
     0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296,
     0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5,
-    "sha256")
+    "sha256", 5)
 
 P384 = Curve(
     "P-384", 48,
@@ -71,11 +72,13 @@ P384 = Curve(
     0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973,
     0xAA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB7,
     0x3617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F,
-    "sha384")
+    "sha384", 4)
 
 CURVES = (P256, P384)
 
-_COMB_TEETH = 5  # 31 table points; 52 (P-256) / 77 (P-384) columns
+# Comb teeth: P-256 5 (31 table points, 52 columns), P-384 4 (15 points, 96
+# columns): P-384's entries are half as big again, and its signatures spend
+# most of their time in SHA-384 anyway, so it trades a little speed for heap.
 _Q_WINDOW = 5  # Q's wNAF width: 8 affine odd multiples, built per call
 
 try:  # CPython's modular inverse runs extended Euclid in C; MicroPython returns 0
@@ -227,11 +230,12 @@ def _odd_multiples(point, count, p):
 # is the sum of 2^(j*d) G over the set bits j of v, so that column i of the
 # scalar (bits i, d+i, 2d+i, ...) costs one mixed addition, and k*G costs d
 # doublings and at most d additions.  The entries are affine, x and y side by
-# side in one flat list of 62 trimmed ints: about 4 KiB (P-256) and 5 KiB
-# (P-384) on a 64-bit port, 3 and 4 on a 32-bit one, in small blocks that a
-# fragmented heap still has (one packed 3 KiB bytes object often cannot be
-# found in a 64 KiB heap).  Building it costs (w-1)*d doublings and 31
-# inversions, once, and never holds more than two points in flight.
+# side in one flat list of trimmed ints (entry v at 2v, 2v+1): about 4.3 KiB
+# for P-256 (5 teeth) and 3.2 KiB for P-384 (4 teeth) on a 64-bit port, in
+# small blocks that a fragmented heap still has (one packed 3 KiB bytes
+# object often cannot be found in a 64 KiB heap).  Building it costs (w-1)*d
+# doublings and 2^w - 1 inversions, once, and never holds more than two
+# points in flight.
 
 
 def _comb_table(curve):
@@ -239,7 +243,7 @@ def _comb_table(curve):
     if t is not None:
         return t
     p = curve.p
-    w = _COMB_TEETH
+    w = curve.teeth
     d = (curve.bits + w - 1) // w
     tab = [0] * (2 << w)  # 2^w - 1 entries and a spare pair, so that v indexes
     x, y = curve.gx, curve.gy
@@ -264,12 +268,12 @@ def _comb_table(curve):
     return t
 
 
-def _column(kb, i, d, nbits):
+def _column(kb, i, d, nbits, w):
     # Comb column i of the scalar bytes kb: bit i + j*d of k is bit j of v.
     top = len(kb) - 1
     v = 0
-    t = i + (_COMB_TEETH - 1) * d
-    for _ in range(_COMB_TEETH):
+    t = i + (w - 1) * d
+    for _ in range(w):
         v <<= 1
         if t < nbits:
             v |= (kb[top - (t >> 3)] >> (t & 7)) & 1
@@ -286,10 +290,11 @@ def _mul_base_jacobian(curve, k):
     d, tab = _comb_table(curve)
     kb = k.to_bytes(s, "big")
     nbits = curve.bits
+    w = curve.teeth
     R = None
     for i in range(d - 1, -1, -1):
         R = _double(R, p)
-        v = _column(kb, i, d, nbits)
+        v = _column(kb, i, d, nbits, w)
         if v:
             R = _add_affine(R, tab[2 * v], tab[2 * v + 1], p)
     return R
@@ -335,6 +340,7 @@ def mul_add_jacobian(curve, u1, u2, point):
     d, tab = _comb_table(curve)
     kb = (u1 % curve.n).to_bytes(s, "big")
     nbits = curve.bits
+    w = curve.teeth
     qtab = _odd_multiples(point, 1 << (_Q_WINDOW - 2), p)
     b = _wnaf(u2 % curve.n, _Q_WINDOW)
     lb = len(b)
@@ -342,7 +348,7 @@ def mul_add_jacobian(curve, u1, u2, point):
     for i in range((lb if lb > d else d) - 1, -1, -1):
         R = _double(R, p)
         if i < d:
-            v = _column(kb, i, d, nbits)
+            v = _column(kb, i, d, nbits, w)
             if v:
                 R = _add_affine(R, tab[2 * v], tab[2 * v + 1], p)
         if i < lb:

@@ -1,0 +1,9 @@
+# heapsize: 64k
+"""HLS mechanism 7 (ECDSA, suite 2: P-384 with SHA-384), both ways."""
+
+from ecdsa_check import hls_exchange
+from microcosem.security import ec
+
+
+def test_ecdsa_mechanism_p384_suite_2():
+    hls_exchange(ec.P384, 2)
