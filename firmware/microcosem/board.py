@@ -193,11 +193,13 @@ class Meter:
         table.append((15, "0.0.40.0.0.255", None))
         configs = []
         for i, a in enumerate(conf.get("associations", ())):
+            if type(a) is not dict or type(a.get("client")) is not int:
+                raise ConfigError("an association is {\"client\": SAP, ...}, not %r" % (a,))
             configs.append(self._association(a))
             table.append((15, "0.0.40.0.%d.255" % (i + 1), {"client_sap": a["client"]}))
         try:
             objects = build(table)
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, DlmsError) as e:  # DlmsError: a bad logical name
             raise ConfigError("objects: %s" % e)
         self.model = bind(objects)
         self.ticking = [o for o in objects if o.class_id in (5, 7)]
@@ -208,6 +210,8 @@ class Meter:
         access = _everything if a.get("access", "read") == "all" else _read_only
         kw = {"access": access, "max_pdu": self.conf.get("max_pdu", 1024), "name": a.get("name")}
         if auth == "lls":
+            if "password" not in a:
+                raise ConfigError("client %d: lls needs a password" % a["client"])
             kw["mechanism"] = 1
             kw["secret"] = str(a["password"]).encode()
         elif auth == "hls-gmac":

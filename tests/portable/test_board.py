@@ -329,6 +329,11 @@ def test_config_errors():
     raises(E, board.Meter, conf(objects=[[1, "0.0.96.1.0.255", {"value": ["float16", 1]}]]), hw)
     raises(E, board.Meter, conf(objects=[[1, "0.0.96.1.0.255", {"value": ["octet-string", "XY"]}]]), hw)
     raises(E, board.Meter, conf(associations=[{"client": 1, "auth": "hls-md5"}]), hw)
+    raises(E, board.Meter, conf(associations=[{"client": 17, "auth": "lls"}]), hw)
+    raises(E, board.Meter, conf(associations=[{"auth": "none"}]), hw)
+    raises(E, board.Meter, conf(associations=[16]), hw)
+    raises(E, board.Meter, conf(objects=[[1, "0.0.96.1.0", {}]]), hw)      # five groups
+    raises(E, board.Meter, conf(objects=[["data", "0.0.96.1.0.255", {}]]), hw)
     raises(E, board.Meter, conf(security=None), hw)
     # HLS-GMAC without storage: the invocation counter would restart at 0
     e = raises(E, board.Meter, conf(storage=None), hw)
