@@ -106,6 +106,6 @@ def test_use_names():
         assert Gcm(KF).encrypt(IV, P60, AAD, 16) == C60 + T4
     finally:
         backend.use(old)
-    best = backend.use("best")
+    backend.use("best")  # the import-time choice again
     assert backend.NAME == old.NAME
     backend.use(old)
