@@ -78,7 +78,8 @@ def _tag_named(name, path):
 
 class Keys:
     """What opens ciphered APDUs.  Titles and the dedicated key left None are
-    learnt from the capture (see the module's docstring)."""
+    learnt from the capture (see the module's docstring), each association's
+    replacing the last one's; the ones given stay."""
 
     def __init__(self, ek=None, ak=None, dedicated_key=None, broadcast_key=None,
                  client_title=None, server_title=None):
@@ -88,6 +89,12 @@ class Keys:
         self.broadcast_key = broadcast_key
         self.client_title = client_title
         self.server_title = server_title
+        self.given = tuple(n for n in ("dedicated_key", "client_title", "server_title")
+                           if getattr(self, n) is not None)
+
+    def learn(self, name, value):
+        if value and name not in self.given:
+            setattr(self, name, bytes(value))
 
 
 class ApduView:
@@ -114,12 +121,12 @@ class ApduView:
         k = self.keys
         if k is None:
             return
-        if type(apdu) is AARQ and apdu.calling_ap_title and not k.client_title:
-            k.client_title = apdu.calling_ap_title
-        elif type(apdu) is AARE and apdu.responding_ap_title and not k.server_title:
-            k.server_title = apdu.responding_ap_title
-        elif type(apdu) is InitiateRequest and apdu.dedicated_key and not k.dedicated_key:
-            k.dedicated_key = apdu.dedicated_key
+        if type(apdu) is AARQ:
+            k.learn("client_title", apdu.calling_ap_title)
+        elif type(apdu) is AARE:
+            k.learn("server_title", apdu.responding_ap_title)
+        elif type(apdu) is InitiateRequest:
+            k.learn("dedicated_key", apdu.dedicated_key)
 
     def _open_inner(self, b):
         # an ACSE user-information that holds a ciphered xDLMS APDU

@@ -6,6 +6,7 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from microcosem.apdu import acse
 from microcosem.apdu.get import GetRequestNormal, GetResponseNormal
@@ -14,7 +15,7 @@ from microcosem.profiles import hdlc_frame as hf
 from microcosem.security import ciphering
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_cli import decode_ok, encode_ok, fails  # noqa: E402
+from test_cli import decode_ok, encode_ok, fails, run  # noqa: E402
 
 # The Green Book's example keys; the demo meter's system title.
 EK = bytes(range(16))
@@ -171,3 +172,32 @@ def test_gurux_ciphered_association_opens():
     assert g["apdu"] == "glo-get-request" and g["invocation_counter"] == 2
     assert g["plain"]["attribute_descriptor"]["instance_id"] == "0.0.1.0.0.255"
     assert encode_ok(out) == "".join(x.upper() + "\n" for x in lines)
+
+
+def test_a_second_association_replaces_what_was_learnt():
+    other = bytes.fromhex("4D4D4D0000000002")
+    lines = []
+    for title, ic in ((CLIENT_TITLE, 1), (other, 1)):
+        lines.append(acse.AARQ(application_context_name=acse.CONTEXT_LN_CIPHERED,
+                               calling_ap_title=title).to_bytes().hex())
+        lines.append(ciphering.protect(GET, title, ic, EK, AK, 0x30).hex())
+    views = [json.loads(x) for x in decode_ok(*KEYS, "-", stdin="\n".join(lines)).splitlines()]
+    assert "plain" in views[1] and "plain" in views[3]
+    # a title given on the command line stays, right or wrong
+    views = [json.loads(x) for x in decode_ok(*KEYS, "--client-title", CLIENT_TITLE.hex(), "-",
+                                              stdin="\n".join(lines)).splitlines()]
+    assert "plain" in views[1] and views[3]["plain_error"] == "authentication failed"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from([0x21, 0x28, 0xC8, 0xCC, 0xD0, 0xD4, 0xDB, 0xDC]),
+       st.binary(max_size=40), st.booleans())
+def test_any_ciphered_bytes_are_shown_or_refused(tag, rest, keys):
+    b = bytes([tag]) + rest
+    argv = (KEYS + ["--client-title", CLIENT_TITLE.hex(), "--server-title", SERVER_TITLE.hex()]
+            if keys else [])
+    rc, out, err = run("decode", *argv, b.hex())
+    assert rc in (0, 1) and "internal" not in err, err
+    if rc == 0:  # the same bytes, but for a length written longer than it needs
+        again = encode_ok(out)
+        assert decode_ok(*argv, again.strip()) == out
