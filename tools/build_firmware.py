@@ -145,7 +145,7 @@ def kib(n):
     return "%.1f KiB" % (n / 1024.0)
 
 
-def report(board, name, sizes, totals, gurux=None, out=None):
+def report(board, name, sizes, totals, gurux=None, out=None, plain=None):
     w = (out or sys.stdout).write
     cf = configs()
     w("%s / %s: %s\n" % (board, name, cf.config(name)[1]))
@@ -159,6 +159,9 @@ def report(board, name, sizes, totals, gurux=None, out=None):
         if c == TARGET_CONFIG:
             mark = "  target <= %s: %s" % (kib(TARGET), "met" if total <= TARGET else "MISSED")
         w("  %-14s %9d  %9s  %3d modules%s\n" % (c, total, kib(total), count, mark))
+    if plain is not None:
+        w("  (%s without -O3, line numbers and asserts kept: %d bytes, %s)\n"
+          % (name, plain, kib(plain)))
     w("\ncomparison:\n  Gurux ANSI C server: %s\n" % GURUX_C)
     for flags, (total, ok, failed) in gurux or ():
         w("  gurux-dlms %s (Python, installed here), mpy-cross %s: %d bytes (%s), %d files, "
@@ -173,6 +176,18 @@ def _gurux_version():
         return version("gurux-dlms")
     except Exception:  # not installed as a distribution: the figure still stands
         return ""
+
+
+def plain_total(board, name):
+    """The .mpy bytes of a configuration compiled without -O3 (line numbers and
+    asserts kept: mpy-cross's default, as a plain `mpy-cross x.py` gives)."""
+    mods = configs().modules(name, FIRMWARE, board)
+    cache = os.path.join(BUILD, "_mpy-default")
+    jobs = [(os.path.join(FIRMWARE, m), os.path.join(cache, m[:-3] + ".mpy"), m) for m in mods]
+    failed = _compile_all(jobs, ())
+    if failed:
+        raise RuntimeError("mpy-cross refused: %s" % "; ".join("%s: %s" % kv for kv in failed.items()))
+    return sum(os.path.getsize(j[1]) for j in jobs)
 
 
 def totals_for(board):
@@ -251,10 +266,11 @@ def main(argv):
         sizes = build(a.board, a.config)
         totals = totals_for(a.board)
         gurux = None if a.no_gurux else [(f, gurux_size(f)) for f in (MPY_FLAGS, ())]
+        plain = plain_total(a.board, a.config)
     except RuntimeError as e:
         print("build_firmware: %s" % e)
         return 1
-    report(a.board, a.config, sizes, totals, gurux)
+    report(a.board, a.config, sizes, totals, gurux, plain=plain)
     if a.deploy:
         cmd = deploy_command(a.board, a.config, a.deploy, a.with_config)
         cmd[0] = tool("mpremote")

@@ -224,6 +224,9 @@ def test_command_line_report(capsys):
     assert bf.main(["stm32", "--config", "meter-ln-min", "--no-gurux"]) == 0
     out = capsys.readouterr().out
     assert "stm32 / meter-ln-min:" in out and "target <= 120.0 KiB" in out
+    plain = bf.plain_total("stm32", "meter-ln-min")
+    assert "(meter-ln-min without -O3, line numbers and asserts kept: %d bytes" % plain in out
+    assert plain > sum(n for _, n in bf.build("stm32", "meter-ln-min"))  # -O3 drops line numbers
     assert "microcosem/security/aes.mpy" in out  # the STM32 build keeps the pure AES
     for name in ("meter-ln-min", "meter-full", "concentrator"):
         assert "\n  %-14s " % name in out
