@@ -20,8 +20,8 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     # argparse prints the whole usage then exits; one line and a status suit scripts better
     def error(self, message):
-        raise UsageError("%s: %s (see %s --help)" % (self.prog.split(" ", 1)[-1], message,
-                                                     self.prog))
+        sub = self.prog.partition(" ")[2]  # "decode" of "microcosem decode"
+        raise UsageError("%s%s (see %s --help)" % (sub + ": " if sub else "", message, self.prog))
 
 
 def build_parser():

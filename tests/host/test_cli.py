@@ -334,6 +334,9 @@ def test_usage_errors():
     assert "invalid choice: 'isdn'" in err
     assert "cannot be mixed" in fails(["decode", "-", "C0"], status=2)
     assert "unrecognized arguments: --bogus" in fails(["encode", "--bogus"], status=2)
+    err = fails(["bogus"], status=2)
+    assert err.startswith("microcosem: argument COMMAND: invalid choice: 'bogus'")
+    assert err.endswith("(see microcosem --help)\n")
     rc, out, err = run()
     assert rc == 2 and "decode" in out and err == ""
     rc, out, err = run("--help")
