@@ -148,6 +148,8 @@ def test_frame_errors():
     assert err.startswith("microcosem: error: frame ends early: HDLC frame of 26 bytes incomplete")
     err = fails(["decode", "--frame", "hdlc", "A0A0A0A0"])
     assert "HDLC opening flag expected at offset 0" in err
+    err = fails(["decode", "--frame", "auto", "C0 01"])
+    assert err.startswith("microcosem: error: APDU ends early: ")
     err = fails(["decode", "--frame", "auto", "7E 7E"])
     assert err == "microcosem: error: no frame, only flags\n"
     err = fails(["decode", "--frame", "hdlc", "-"], stdin=good + "\n" + good + "00\n")

@@ -122,7 +122,8 @@ def run(args):
         try:
             views = _views(buf, args, hdlc)
         except IncompleteData as e:
-            what = "data" if args.data else "frame" if args.frame else "APDU"
+            framed = args.frame and (args.frame != "auto" or detect(buf))
+            what = "data" if args.data else "frame" if framed else "APDU"
             raise DecodeError("%s%s ends early: %s" % (where, what, e))
         except DecodeError as e:
             raise DecodeError(where + str(e))
