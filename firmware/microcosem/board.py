@@ -96,11 +96,14 @@ def load(path):
     return conf
 
 
-def _hex(text, what):
+def _hex(text, what, n=None):
     try:
-        return bytes.fromhex(text)
+        b = bytes.fromhex(text)
     except (TypeError, ValueError):
         raise ConfigError("%s: hex text expected, not %r" % (what, text))
+    if n is not None and len(b) != n:
+        raise ConfigError("%s: %d bytes expected, not %d" % (what, n, len(b)))
+    return b
 
 
 def type_tag(name):
@@ -245,8 +248,9 @@ class Meter:
             # FileStorage writes a record whole or not at all.
             rec = st.get("ic")
             self.security = ServerSecurity(
-                _hex(s.get("system_title"), "system_title"), _hex(s.get("ek"), "ek"),
-                _hex(s.get("ak"), "ak"), ic=int.from_bytes(rec, "big") if rec else 0,
+                # security suite 0 is AES-GCM-128: 16-byte keys; a system title has 8 bytes
+                _hex(s.get("system_title"), "system_title", 8), _hex(s.get("ek"), "ek", 16),
+                _hex(s.get("ak"), "ak", 16), ic=int.from_bytes(rec, "big") if rec else 0,
                 step=s.get("ic_step", 32),
                 reserve=lambda limit: st.put("ic", limit.to_bytes(8, "big")))
         return self.security

@@ -335,6 +335,9 @@ def test_config_errors():
     raises(E, board.Meter, conf(objects=[[1, "0.0.96.1.0", {}]]), hw)      # five groups
     raises(E, board.Meter, conf(objects=[["data", "0.0.96.1.0.255", {}]]), hw)
     raises(E, board.Meter, conf(security=None), hw)
+    short = conf()
+    short["security"]["ek"] = "0011"
+    assert "16 bytes" in str(raises(E, board.Meter, short, hw))
     # HLS-GMAC without storage: the invocation counter would restart at 0
     e = raises(E, board.Meter, conf(storage=None), hw)
     assert "storage" in str(e)
