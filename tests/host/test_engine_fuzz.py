@@ -29,6 +29,8 @@ VALID = [bytes.fromhex(h) for h in (
     "C306C101 00000002 01 00", "C302C100000001", "C303C102 00070100630100FF01 00030100010800FF01 02 1101 0F00",
     "0501022008", "0502040108110105 0558", "06010220080106000000 05", "1601022008010600000005",
     "0501050001", "6200", "6003A10100", "0F0000000100 0600000005",
+    "050106 00 0001 03 010220", "050106 01 0002 02 0808", "060107 00 0001 01 0904 01022008",
+    "060107 01 0002 01 0905 0106000000 05", "C001C100030100010800FF0000", "C001C100070100630100FF0000",
 )]
 VALID = [bytes.fromhex(v.hex().replace(" ", "")) for v in VALID]
 
@@ -114,6 +116,10 @@ def _client_in_state(state):
         c.read_request([0x2008, 0x2010])
     elif state == "write":
         c.write_request([(0x2008, (6, 1))])
+    elif state == "read-long":  # the request in read-data-block-access blocks
+        c.read_request([(0x3058, 0, (9, bytes(100)))])
+    elif state == "write-long":
+        c.write_request([(0x2008, (9, bytes(100)))])
     else:
         c.release_request()
     return c
@@ -121,12 +127,13 @@ def _client_in_state(state):
 
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(("aarq", "hls", "hls-sn", "get", "list", "set", "action", "read", "write",
-                        "rlrq")),
+                        "read-long", "write-long", "rlrq")),
        st.one_of(st.binary(max_size=60),
                  st.sampled_from(VALID).map(lambda v: bytes((0xC4 | (v[0] & 3),)) + v[1:]),
                  st.builds(lambda head, tail: head + tail,
                            st.sampled_from((b"\xc7\x01\xc1\x00\x01\x00", b"\x0c\x01\x00", b"\xc4\x01\xc1", b"\xc4\x02\xc1", b"\xc4\x03\xc1", b"\xc5\x02\xc1",
                                             b"\xc7\x04\xc1", b"\xc7\x02\xc1", b"\x0c\x01\x02", b"\x0c\x02",
+                                            b"\x0c\x01\x03", b"\x0d\x01\x02",
                                             b"\x0d\x01", b"\x61\x29", b"\xd8\x01", b"\x0e\x01")),
                            st.binary(max_size=30))))
 def test_client_takes_any_answer(state, apdu):
