@@ -244,7 +244,7 @@ class Meter:
             # The server's invocation counter survives a reset by being reserved
             # ahead (ServerSecurity calls reserve(limit) before any IC reaches the
             # limit): after a power cut the meter starts at the last limit written,
-            # never below an IC it may have used (Green Book 9.2.7.2.4.1).
+            # never below an IC it may have used: an IV is never used twice under one key.
             # FileStorage writes a record whole or not at all.
             rec = st.get("ic")
             self.security = ServerSecurity(
