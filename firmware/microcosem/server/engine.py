@@ -29,7 +29,14 @@ What the engine answers where the Green Book leaves a choice:
     ExceptionResponse (service-not-allowed, pdu-too-long).
   * an unconfirmed request (UnconfirmedWrite, or service-class bit 0 in an
     LN request) is carried out and never answered.
-  * a new GET / SET / ACTION / Read drops any long transfer in progress.
+  * a new GET / SET / ACTION / Read drops any long transfer in progress
+    (the blocks of a long Read / Write request continue theirs: server/sn.py).
+  * GET of attribute 0 (attribute0-supported-with-get): the structure of
+    attributes 1..n, null-data for one this association may not read or
+    that fails; with a selector, scope-of-access-violated.  Attribute 0
+    with SET stays object-undefined (that bit is not offered).
+  * inactivity (config.inactivity_ms): the association is released as by
+    RLRQ, so the next APDU finds none (a pre-established one stays).
 
 The hooks (`config.authenticator`, `config.security`), for HLS and ciphering:
 
