@@ -199,3 +199,18 @@ def test_events_module_constants_distinct():
     assert H.LLC_REQUEST == b"\xe6\xe6\x00" and H.LLC_RESPONSE == b"\xe6\xe7\x00"
     assert isinstance(HdlcError("x", "timeout"), Exception)
     assert PF == 0x10
+
+
+def test_small_station_still_takes_a_full_snrm():
+    # A 16-byte information field limit, and a SNRM carrying all four
+    # parameters (23 bytes of them): it comes before any limit is agreed.
+    s = HdlcServer(max_info_tx=16, max_info_rx=16)
+    c = HdlcClient(max_info_tx=256, max_info_rx=256, window_tx=2, window_rx=2)
+    c.connect()
+    snrm = c.data_to_send()
+    assert decode_frame(snrm).info_end - decode_frame(snrm).info_start == 23
+    s.feed(snrm)
+    ua = s.data_to_send()
+    assert decode_frame(ua).kind == UA and s.bad_frames == 0
+    c.feed(ua)
+    assert (c.max_info_tx, c.max_info_rx, c.window_tx) == (16, 16, 1)

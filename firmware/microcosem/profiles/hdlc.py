@@ -131,7 +131,9 @@ class _Link:
         self._echo = echo
         self._sent = []           # (length << 16 | FCS) of frames whose echo is due
         self._llc_out = llc_out
-        self._max_frame = max_info_rx + OVERHEAD
+        # SNRM and UA come before any negotiation and carry up to 23 bytes
+        # of parameters, whatever the station's own limit: room for 32.
+        self._max_frame = (max_info_rx if max_info_rx > 32 else 32) + OVERHEAD
         # Receive buffer: one whole frame fits with room to spare, so feed()
         # only ever moves a partial frame down to the start.
         self._rx = bytearray(self._max_frame + 66)
