@@ -176,3 +176,23 @@ def test_opening_then_hdlc():
     hs.feed(hc.data_to_send())
     assert hs.next_event()[0] == CONNECTED and hs.next_event()[0] == APDU
     assert iec21.Iec21Error("x", "timeout").reason == "timeout"
+
+
+def test_any_bytes_never_raise():
+    # Noise of every kind (with the message characters mixed in) in uneven
+    # pieces: errors are events, never exceptions.
+    seed = 7
+    alphabet = b"/?!\r\n\x06\\2509ABCabc\x00\xff"
+    for _ in range(30):
+        noise = bytearray()
+        for _ in range(120):
+            seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+            noise.append(alphabet[(seed >> 8) % len(alphabet)])
+        for o in (ModeEClient(), ModeEServer()):
+            if isinstance(o, ModeEClient):
+                o.start()
+            for i in range(0, len(noise), 7):
+                o.feed(noise[i:i + 7], i)
+            o.tick(10 ** 6)
+            o.data_to_send()
+            _events(o)
