@@ -254,7 +254,9 @@ class Client:
         return self._arm(_READ, out)
 
     def write_request(self, items, confirmed=True):
-        """items: [(short_name, value Data)]; unconfirmed: nothing comes back."""
+        """items: [(short_name, value Data)]; unconfirmed: nothing comes back.  A
+        confirmed request longer than the server's PDU goes in write-data-block-access
+        blocks (an unconfirmed one cannot: no block would be acknowledged)."""
         out = bytearray((0x06 if confirmed else 0x16,))
         encode_length(out, len(items))
         for sn, _ in items:
