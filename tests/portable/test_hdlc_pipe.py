@@ -417,3 +417,65 @@ def test_allocations_do_not_grow_with_the_frame():
     # bar a slice or two more for each piece the receive buffer takes in.
     assert large - small < 128, (small, large)
     assert small < 2048, small
+
+
+def test_receiver_not_ready_then_ready():
+    # The server answers RNR (busy): the client sends nothing more until it
+    # has polled again and heard RR.
+    from microcosem.profiles.hdlc_frame import RNR, encode_frame
+    c = HdlcClient(max_info_tx=32, max_info_rx=32, window_tx=2, window_rx=2, timeout_ms=300)
+    s = HdlcServer(max_info_tx=32, max_info_rx=32, window_tx=2, window_rx=2)
+    line = Line(c, s)
+    line.connect()
+    c.send_apdu(_request(100, 10))
+    first = c.data_to_send()                       # frames 0 and 1, P on 1
+    busy = bytearray()
+    encode_frame(busy, RNR | PF | (2 << 5), b"\x21", b"\x03")
+    c.feed(bytes(busy), line.t)
+    assert c.data_to_send() == b""                 # busy: nothing sent
+    c.tick(line.t + 1)
+    c.tick(line.t + 299)
+    assert c.data_to_send() == b""
+    c.tick(line.t + 301)
+    poll = decode_frame(c.data_to_send())
+    assert (poll.kind, poll.pf, poll.nr) == (RR, True, 0)
+    ready = bytearray()
+    encode_frame(ready, RR | PF | (2 << 5), b"\x21", b"\x03")
+    c.feed(bytes(ready), line.t + 302)
+    f = decode_frame(c.data_to_send())             # the third segment, N(S)=2
+    assert f.ns == 2 and len(first) > 0
+
+
+def test_apdu_over_max_apdu_dropped_link_kept():
+    c = HdlcClient(max_info_tx=64, max_info_rx=64, timeout_ms=300, max_apdu=1000)
+    s = HdlcServer(max_info_tx=64, max_info_rx=64)
+    line = Line(c, s)
+    line.connect()
+    c.send_apdu(_request(10, 2000))
+    line.run(lambda: line.client_got(ERROR))
+    errors = [e[1] for e in line.cev if e[0] == ERROR]
+    assert len(errors) == 1 and errors[0].reason == "overflow" and c.connected
+    line.cev = []
+    line.exchange(10, 900)                          # the link goes on
+    line.disconnect()
+
+
+def test_disconnect_waits_for_the_poll():
+    from microcosem.profiles.hdlc_frame import DISC
+    c, s = _pair(32, 1)
+    line = Line(c, s)
+    line.connect()
+    c.send_apdu(_request(300, 10))
+    segment = c.data_to_send()                      # first segment out, poll given away
+    c.disconnect()                                  # cannot speak now: DISC later
+    assert c.data_to_send() == b"" and c.connected
+    s.feed(segment, line.t)
+    rr = s.data_to_send()                           # "go on": the poll comes back
+    assert decode_frame(rr).kind == RR
+    c.feed(rr, line.t)
+    f = decode_frame(c.data_to_send())
+    assert (f.kind, f.pf) == (DISC, True)           # DISC, not the next segment
+    s.feed(f.buf, line.t)
+    c.feed(s.data_to_send(), line.t)
+    assert c.next_event() == (DISCONNECTED, "disc") and not c.connected
+    assert [e for e in _drain(s)][-1] == (DISCONNECTED, "disc")
