@@ -18,7 +18,7 @@ MicroPython unix port (this file, compiled with mpy-cross, runs there too):
               big STM32) and pure-Python AES (STM32 without cryptolib)
   * gmac-1k:  authentication-only protect (GMAC over 1 KiB + header)
   * hls-gmac: one HLS mechanism 5 f(StoC)
-  * p256:     ECDSA sign and verify (and ECDH), P-256
+  * p256, p384: ECDSA sign and verify, and ECDH
   * ghash:    our 4-bit (and 8-bit) table GHASH of 1 KiB against the
               bit-by-bit GHASH kept here for the comparison only, and the
               whole GCM encrypt with one and with the other (target >= 4x)
@@ -121,18 +121,19 @@ def _job(name):
         def op():
             h.respond(b"K56iVagY", b"P6wRJ21F", ST_C, ST, 1)
         return op
-    if name in ("p256-sign", "p256-verify", "p256-ecdh"):
+    if name[:4] in ("p256", "p384"):
         from microcosem.security import ec, ecdsa
 
-        priv = b"\x11" * 32
-        pub = ec.public_key(ec.P256, priv)
-        sig = ecdsa.sign(ec.P256, priv, a[:64])
-        if name == "p256-sign":
-            return lambda: ecdsa.sign(ec.P256, priv, a[:64])
-        if name == "p256-verify":
-            return lambda: ecdsa.verify(ec.P256, pub, a[:64], sig)
-        other = ec.public_key(ec.P256, b"\x22" * 32)
-        return lambda: ec.ecdh(ec.P256, priv, other)
+        c = ec.P256 if name[:4] == "p256" else ec.P384
+        priv = b"\x11" * c.size
+        pub = ec.public_key(c, priv)
+        sig = ecdsa.sign(c, priv, a[:64])
+        if name.endswith("-sign"):
+            return lambda: ecdsa.sign(c, priv, a[:64])
+        if name.endswith("-verify"):
+            return lambda: ecdsa.verify(c, pub, a[:64], sig)
+        other = ec.public_key(c, b"\x22" * c.size)
+        return lambda: ec.ecdh(c, priv, other)
     if name == "base":  # the imports alone: what every job's heap starts from
         return lambda: None
     if name in ("ghash4", "ghash8", "ghash-naive"):
@@ -149,6 +150,7 @@ def mp_time(quick):
     out = []
     for name, reps in (("gcm-1k", 2 * r), ("gcm-1k-pure", r), ("gmac-1k", 2 * r), ("hls-gmac", 4 * r),
                        ("p256-sign", r), ("p256-verify", r), ("p256-ecdh", r),
+                       ("p384-sign", r), ("p384-verify", r), ("p384-ecdh", r),
                        ("ghash4", 2 * r), ("ghash8", 2 * r), ("ghash-naive", r), ("base", 1)):
         op = _job(name)
         out.append((name, _us(op, reps)))
@@ -470,6 +472,9 @@ def micropython_bench(quick):
             ("p256-sign", "ECDSA P-256 sign"),
             ("p256-verify", "ECDSA P-256 verify"),
             ("p256-ecdh", "ECDH P-256"),
+            ("p384-sign", "ECDSA P-384 sign (pure SHA-384)"),
+            ("p384-verify", "ECDSA P-384 verify"),
+            ("p384-ecdh", "ECDH P-384"),
             ("ghash4", "GHASH 1 KiB, 4-bit table"),
             ("ghash8", "GHASH 1 KiB, 8-bit table"),
             ("ghash-naive", "GHASH 1 KiB, bit by bit"))

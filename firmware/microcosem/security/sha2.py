@@ -95,8 +95,11 @@ _IV384 = (
 
 def _compress512(h, w, block, off):
     # FIPS 180-4 6.4.2, with the message schedule kept in 16 words that roll
-    # (W[t] replaces W[t-16] in place) rather than 80.  The rotations are
-    # written out: (x >> n) | (x << 64 - n), masked once after the XORs.
+    # (W[t] replaces W[t-16] in place) rather than 80.  A rotation of a
+    # 64-bit x is a shift of xx = x | x << 64, and shifts distribute over
+    # XOR, so Sigma1(e) = ((ee ^ ee >> 4 ^ ee >> 27) >> 14) & M: seven
+    # big-int operations instead of twelve (every 64-bit word is a big int
+    # on MicroPython, and each operation allocates).
     M = _M64
     w[0:16] = struct.unpack_from(">16Q", block, off)
     a, b, c, d, e, f, g, hh = h
@@ -105,13 +108,16 @@ def _compress512(h, w, block, off):
         if t >= 16:
             x = w[(t + 1) & 15]
             y = w[(t + 14) & 15]
+            xx = x | (x << 64)
+            yy = y | (y << 64)
             w[i] = (w[i] + w[(t + 9) & 15]
-                    + ((((x >> 1) | (x << 63)) ^ ((x >> 8) | (x << 56)) ^ (x >> 7)) & M)
-                    + ((((y >> 19) | (y << 45)) ^ ((y >> 61) | (y << 3)) ^ (y >> 6)) & M)) & M
-        S1 = (((e >> 14) | (e << 50)) ^ ((e >> 18) | (e << 46)) ^ ((e >> 41) | (e << 23))) & M
-        t1 = hh + S1 + (g ^ (e & (f ^ g))) + unpack_from(">Q", _K, t << 3)[0] + w[i]
-        S0 = (((a >> 28) | (a << 36)) ^ ((a >> 34) | (a << 30)) ^ ((a >> 39) | (a << 25))) & M
-        t2 = S0 + ((a & b) | (c & (a | b)))
+                    + ((((xx ^ (xx >> 7)) >> 1) & M) ^ (x >> 7))      # sigma0: 1, 8, >>7
+                    + ((((yy ^ (yy >> 42)) >> 19) & M) ^ (y >> 6))) & M  # sigma1: 19, 61, >>6
+        ee = e | (e << 64)
+        t1 = (hh + (((ee ^ (ee >> 4) ^ (ee >> 27)) >> 14) & M)  # Sigma1: 14, 18, 41
+              + (g ^ (e & (f ^ g))) + unpack_from(">Q", _K, t << 3)[0] + w[i])
+        aa = a | (a << 64)
+        t2 = (((aa ^ (aa >> 6) ^ (aa >> 11)) >> 28) & M) + ((a & b) | (c & (a | b)))  # Sigma0: 28, 34, 39
         hh = g
         g = f
         f = e
