@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-cpython test-micropython bench firmware deploy clean
+.PHONY: setup run test test-cpython test-micropython bench firmware deploy package-json clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,10 @@ firmware: $(STAMP)
 	  $(BIN)/python tools/build_firmware.py esp32 $(if $(CONFIG),--config $(CONFIG)) && \
 	  $(BIN)/python tools/build_firmware.py stm32 $(if $(CONFIG),--config $(CONFIG)); \
 	fi
+
+# package.json (mip install) lists the portable files: rewrite it after adding or removing a module
+package-json: $(STAMP)
+	$(BIN)/python tools/build_firmware.py --package-json
 
 # make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [CONFIG=...]: copy the build to the board with mpremote
 deploy: $(STAMP)
