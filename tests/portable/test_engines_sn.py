@@ -137,6 +137,9 @@ def test_sn_request_block_errors():
     assert s.read([REG + 8]) == [(DOUBLE_LONG_UNSIGNED, 1234)]
     # an unconfirmed write cannot be acknowledged block by block: not carried out
     assert h("160107 00 0001 01 0901 01") is None
+    # nor answered when too long for the server: an unconfirmed service never is
+    long = s.client.write_request([(REG + 8, (OCTET_STRING, bytes(200)))], confirmed=False)
+    assert len(long) > 128 and server.handle(long, 2) is None
 
 
 def test_sn_request_blocks_need_conformance():

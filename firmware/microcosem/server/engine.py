@@ -269,9 +269,10 @@ class Server:
 
     def _service(self, ctx, apdu):
         reply = self._request(ctx, apdu)
-        if reply is not None and len(apdu) >= 3 and apdu[0] in (0xC0, 0xC1, 0xC3) \
-                and not apdu[2] & 0x40:
-            return None  # service-class unconfirmed: carried out (if it could be), never answered
+        if reply is not None and (apdu[0] == 0x16 or len(apdu) >= 3 and apdu[0] in (0xC0, 0xC1, 0xC3)
+                                  and not apdu[2] & 0x40):
+            return None  # unconfirmed: carried out (if it could be), never answered, not even
+                         # a pdu-too-long
         return reply
 
     def _request(self, ctx, apdu):
