@@ -10,10 +10,10 @@
 
 Each engine is fed bytes, asked for bytes and told the time; it never reads
 a clock or a port (h11 style).  Above it travel whole APDUs, without the LLC
-header (E6 E6 00 on what a client sends, E6 E7 00 on what a server sends,
-Green Book 8.4.4.2 / IEC 62056-46 clause 6.5); below it frames (hdlc_frame).
+header (E6 E6 00 on what a client sends, E6 E7 00 on what a server sends:
+the LLC sublayer of IEC 62056-46); below it frames (hdlc_frame).
 
-What the engines implement (IEC 62056-46 clause 6.4, ISO/IEC 13239 NRM):
+What the engines implement (IEC 62056-46, ISO/IEC 13239 normal response mode):
 
 * SNRM/UA with the parameter negotiation of the Green Book 8.4.5.3.2: each
   side states max information field length transmit/receive and window
@@ -41,9 +41,15 @@ What the engines implement (IEC 62056-46 clause 6.4, ISO/IEC 13239 NRM):
 * A server on a multi-drop line answers only frames for its logical devices
   (upper address) and its physical address (lower); to the all-station
   address (0x7F, 0x3FFF with four-byte addresses) it never answers.
+* The poll: after (APDU, data) a server holds it until the application
+  answers with send_apdu(), or gives it back with no_response(); polled
+  again meanwhile, it answers RR and the client polls until the answer
+  comes.  A client's send_apdu(apdu, confirmed=False) expects no answer.
 
 Events are tuples (kind, value):
-    (CONNECTED, (client_sap, logical_device))   link up (server: who called)
+    (CONNECTED, (client_sap, server))   link up; server: the upper address
+                            called (logical device); client: the server
+                            address as decoded (upper << 7 | lower, ...)
     (APDU, bytes)           a whole APDU from an I frame exchange
     (UI_APDU, bytes)        a whole APDU from UI frames (push, broadcast):
                             a server must not answer it
