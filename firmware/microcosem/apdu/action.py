@@ -20,8 +20,8 @@ from .common import (
 )
 from .base import Names
 
-ACTION_REQUEST = const(0xC3)
-ACTION_RESPONSE = const(0xC7)
+_ACTION_REQUEST = const(0xC3)
+_ACTION_RESPONSE = const(0xC7)
 
 
 def _decode_response_with_optional_data(buf, pos, end):
@@ -46,7 +46,7 @@ class ActionRequestNormal(ServiceApdu):
     """method_descriptor: (class_id, instance_id 6 bytes, method_id);
     parameters: the method-invocation-parameters Data, or None when absent."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "method_descriptor", "parameters")
 
@@ -73,7 +73,7 @@ class ActionRequestNormal(ServiceApdu):
 class ActionRequestNextPblock(ServiceApdu):
     """The client asks for the pblock after `block_number` of a long response."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
 
@@ -92,7 +92,7 @@ class ActionRequestWithList(ServiceApdu):
     """method_descriptors: [descriptor]; parameters: [Data], one per method
     (here the parameters are not OPTIONAL: null-data stands for none)."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "method_descriptors", "parameters")
 
@@ -113,7 +113,7 @@ class ActionRequestWithFirstPblock(ServiceApdu):
     """method_descriptor, then the first pblock of the parameters' encoding:
     last_block bool, block_number int, raw_data bytes."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "method_descriptor",
               "last_block", "block_number", "raw_data")
@@ -136,7 +136,7 @@ class ActionRequestWithListAndFirstPblock(ServiceApdu):
     """method_descriptors: [descriptor]; then the first pblock as last_block,
     block_number, raw_data."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "method_descriptors",
               "last_block", "block_number", "raw_data")
@@ -158,7 +158,7 @@ class ActionRequestWithListAndFirstPblock(ServiceApdu):
 class ActionRequestWithPblock(ServiceApdu):
     """A later pblock of a long request: last_block, block_number, raw_data."""
 
-    TAG = ACTION_REQUEST
+    TAG = _ACTION_REQUEST
     CHOICE = 6
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
 
@@ -178,7 +178,7 @@ class ActionResponseNormal(ServiceApdu):
     """result: Action-Result code; return_parameters: None, Data, or an int
     data-access-result."""
 
-    TAG = ACTION_RESPONSE
+    TAG = _ACTION_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
     # (an int return_parameters is a data-access-result: DATA_ACCESS_RESULT_NAMES)
@@ -198,7 +198,7 @@ class ActionResponseNormal(ServiceApdu):
 class ActionResponseWithPblock(ServiceApdu):
     """A pblock of a long response: last_block, block_number, raw_data."""
 
-    TAG = ACTION_RESPONSE
+    TAG = _ACTION_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
 
@@ -218,7 +218,7 @@ class ActionResponseWithList(ServiceApdu):
     """results: [(action_result int, return_parameters), ...], return_parameters
     as in ActionResponseNormal (ACTION_RESULT_NAMES names each action_result)."""
 
-    TAG = ACTION_RESPONSE
+    TAG = _ACTION_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "results")
 
@@ -242,7 +242,7 @@ class ActionResponseWithList(ServiceApdu):
 class ActionResponseNextPblock(ServiceApdu):
     """The server acknowledges pblock `block_number` of a long request."""
 
-    TAG = ACTION_RESPONSE
+    TAG = _ACTION_RESPONSE
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "block_number")
 
@@ -255,3 +255,12 @@ class ActionResponseNextPblock(ServiceApdu):
         iip, pos = decode_u8(buf, pos, end)
         n, pos = decode_u32(buf, pos, end)
         return cls(invoke_id_and_priority=iip, block_number=n), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

@@ -24,27 +24,27 @@ from .base import Apdu
 
 # ---------------------------------------------------------------- invoke ids
 
-SERVICE_CLASS_CONFIRMED = const(0x40)
-PRIORITY_HIGH = const(0x80)
+_SERVICE_CLASS_CONFIRMED = const(0x40)
+_PRIORITY_HIGH = const(0x80)
 
 # Long-Invoke-Id-And-Priority bits (Data-Notification, general-block-transfer)
-LONG_SELF_DESCRIPTIVE = const(0x10000000)
-LONG_BREAK_ON_ERROR = const(0x20000000)
-LONG_SERVICE_CLASS_CONFIRMED = const(0x40000000)
-LONG_PRIORITY_HIGH = const(0x80000000)
+_LONG_SELF_DESCRIPTIVE = const(0x10000000)
+_LONG_BREAK_ON_ERROR = const(0x20000000)
+_LONG_SERVICE_CLASS_CONFIRMED = const(0x40000000)
+_LONG_PRIORITY_HIGH = const(0x80000000)
 
 
 def invoke_id_and_priority(invoke_id, confirmed=True, high_priority=False):
     """The Invoke-Id-And-Priority byte: 0xC1 is invoke id 1, confirmed, high."""
     if not 0 <= invoke_id <= 15:
         raise EncodeError("invoke id %r is not 0..15" % (invoke_id,))
-    return invoke_id | (SERVICE_CLASS_CONFIRMED if confirmed else 0) | (
-        PRIORITY_HIGH if high_priority else 0)
+    return invoke_id | (_SERVICE_CLASS_CONFIRMED if confirmed else 0) | (
+        _PRIORITY_HIGH if high_priority else 0)
 
 
 def split_invoke_id_and_priority(v):
     """(invoke_id, confirmed, high_priority) from the raw byte."""
-    return v & 0x0F, bool(v & SERVICE_CLASS_CONFIRMED), bool(v & PRIORITY_HIGH)
+    return v & 0x0F, bool(v & _SERVICE_CLASS_CONFIRMED), bool(v & _PRIORITY_HIGH)
 
 
 def long_invoke_id_and_priority(long_invoke_id, confirmed=False, high_priority=False,
@@ -53,20 +53,20 @@ def long_invoke_id_and_priority(long_invoke_id, confirmed=False, high_priority=F
         raise EncodeError("long invoke id %r is not 0..0xFFFFFF" % (long_invoke_id,))
     v = long_invoke_id
     if self_descriptive:
-        v |= LONG_SELF_DESCRIPTIVE
+        v |= _LONG_SELF_DESCRIPTIVE
     if break_on_error:
-        v |= LONG_BREAK_ON_ERROR
+        v |= _LONG_BREAK_ON_ERROR
     if confirmed:
-        v |= LONG_SERVICE_CLASS_CONFIRMED
+        v |= _LONG_SERVICE_CLASS_CONFIRMED
     if high_priority:
-        v |= LONG_PRIORITY_HIGH
+        v |= _LONG_PRIORITY_HIGH
     return v
 
 
 def split_long_invoke_id_and_priority(v):
     """(long_invoke_id, confirmed, high_priority, break_on_error, self_descriptive)."""
-    return (v & 0xFFFFFF, bool(v & LONG_SERVICE_CLASS_CONFIRMED), bool(v & LONG_PRIORITY_HIGH),
-            bool(v & LONG_BREAK_ON_ERROR), bool(v & LONG_SELF_DESCRIPTIVE))
+    return (v & 0xFFFFFF, bool(v & _LONG_SERVICE_CLASS_CONFIRMED), bool(v & _LONG_PRIORITY_HIGH),
+            bool(v & _LONG_BREAK_ON_ERROR), bool(v & _LONG_SELF_DESCRIPTIVE))
 
 
 # ---------------------------------------------------------------- result codes
@@ -81,7 +81,6 @@ OBJECT_CLASS_INCONSISTENT = const(9)
 OBJECT_UNAVAILABLE = const(11)
 TYPE_UNMATCHED = const(12)
 SCOPE_OF_ACCESS_VIOLATED = const(13)
-DATA_BLOCK_UNAVAILABLE = const(14)
 LONG_GET_ABORTED = const(15)
 NO_LONG_GET_IN_PROGRESS = const(16)
 LONG_SET_ABORTED = const(17)

@@ -18,8 +18,8 @@ from .common import (
 from .base import Names
 from ..axdr import encode_length
 
-GET_REQUEST = const(0xC0)
-GET_RESPONSE = const(0xC4)
+_GET_REQUEST = const(0xC0)
+_GET_RESPONSE = const(0xC4)
 
 
 class GetRequestNormal(ServiceApdu):
@@ -27,7 +27,7 @@ class GetRequestNormal(ServiceApdu):
     attribute_descriptor: (class_id, instance_id 6 bytes, attribute_id Integer8);
     access_selection: None or (access_selector, access_parameters Data)."""
 
-    TAG = GET_REQUEST
+    TAG = _GET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection")
 
@@ -47,7 +47,7 @@ class GetRequestNormal(ServiceApdu):
 class GetRequestNext(ServiceApdu):
     """Asks for the block after `block_number`, the last one received."""
 
-    TAG = GET_REQUEST
+    TAG = _GET_REQUEST
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
 
@@ -65,7 +65,7 @@ class GetRequestNext(ServiceApdu):
 class GetRequestWithList(ServiceApdu):
     """attribute_descriptors: [(attribute_descriptor, access_selection), ...]"""
 
-    TAG = GET_REQUEST
+    TAG = _GET_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors")
 
@@ -83,7 +83,7 @@ class GetRequestWithList(ServiceApdu):
 class GetResponseNormal(ServiceApdu):
     """result: the Data value read, or an int data-access-result."""
 
-    TAG = GET_RESPONSE
+    TAG = _GET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
@@ -103,7 +103,7 @@ class GetResponseWithDatablock(ServiceApdu):
     """DataBlock-G flattened: result is raw-data bytes, or an int data-access-result
     (a long get that the server had to abort)."""
 
-    TAG = GET_RESPONSE
+    TAG = _GET_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
@@ -123,7 +123,7 @@ class GetResponseWithDatablock(ServiceApdu):
 class GetResponseWithList(ServiceApdu):
     """results: [Data or int data-access-result, ...] in request order."""
 
-    TAG = GET_RESPONSE
+    TAG = _GET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "results")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
@@ -143,3 +143,12 @@ class GetResponseWithList(ServiceApdu):
             r, pos = decode_get_data_result(buf, pos, end)
             results.append(r)
         return cls(invoke_id_and_priority=iip, results=results), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

@@ -37,15 +37,13 @@ DLMS_VERSION = const(6)
 VAA_NAME_LN = const(0x0007)
 VAA_NAME_SN = const(0xFA00)
 
-# Conformance bit n (Green Book numbering) as a mask of the 24-bit int.
-CONFORMANCE_GENERAL_PROTECTION = const(0x400000)         # bit 1
-CONFORMANCE_GENERAL_BLOCK_TRANSFER = const(0x200000)     # bit 2
+# Conformance bit n (Green Book numbering) as a mask of the 24-bit int: the bits
+# the engines offer; the others (general-protection 1, general-block-transfer 2,
+# delta-value-encoding 6, attribute0-supported-with-set 8, priority-mgmt-supported 9,
+# access 17, event-notification 22) and CONFORMANCE_NAMES are in apdu/names.py.
 CONFORMANCE_READ = const(0x100000)                       # bit 3
 CONFORMANCE_WRITE = const(0x080000)                      # bit 4
 CONFORMANCE_UNCONFIRMED_WRITE = const(0x040000)          # bit 5
-CONFORMANCE_DELTA_VALUE_ENCODING = const(0x020000)       # bit 6
-CONFORMANCE_ATTRIBUTE0_SUPPORTED_WITH_SET = const(0x008000)   # bit 8
-CONFORMANCE_PRIORITY_MGMT_SUPPORTED = const(0x004000)    # bit 9
 CONFORMANCE_ATTRIBUTE0_SUPPORTED_WITH_GET = const(0x002000)   # bit 10
 CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ = const(0x001000)  # bit 11
 CONFORMANCE_BLOCK_TRANSFER_WITH_SET_OR_WRITE = const(0x000800)  # bit 12
@@ -53,15 +51,11 @@ CONFORMANCE_BLOCK_TRANSFER_WITH_ACTION = const(0x000400)  # bit 13
 CONFORMANCE_MULTIPLE_REFERENCES = const(0x000200)        # bit 14
 CONFORMANCE_INFORMATION_REPORT = const(0x000100)         # bit 15
 CONFORMANCE_DATA_NOTIFICATION = const(0x000080)          # bit 16
-CONFORMANCE_ACCESS = const(0x000040)                     # bit 17
 CONFORMANCE_PARAMETERIZED_ACCESS = const(0x000020)       # bit 18
 CONFORMANCE_GET = const(0x000010)                        # bit 19
 CONFORMANCE_SET = const(0x000008)                        # bit 20
 CONFORMANCE_SELECTIVE_ACCESS = const(0x000004)           # bit 21
-CONFORMANCE_EVENT_NOTIFICATION = const(0x000002)         # bit 22
 CONFORMANCE_ACTION = const(0x000001)                     # bit 23
-
-# Index = bit number of the Green Book's Conformance BIT STRING.
 
 _TAG_INITIATE_REQUEST = const(0x01)
 _TAG_INITIATE_RESPONSE = const(0x08)

@@ -30,8 +30,8 @@ from .common import (
     encode_descriptor, encode_octet_string, encode_u32,
 )
 
-DATA_NOTIFICATION = const(0x0F)
-EVENT_NOTIFICATION_REQUEST = const(0xC2)
+_DATA_NOTIFICATION = const(0x0F)
+_EVENT_NOTIFICATION_REQUEST = const(0xC2)
 _GURUX_TIME_MARKER = const(0x09)  # the octet-string Data tag, where A-XDR puts 01
 
 
@@ -39,7 +39,7 @@ class DataNotification(ServiceApdu):
     """long_invoke_id_and_priority: the raw Unsigned32 (see common.long_invoke_id_and_priority);
     date_time: None or the octet string's bytes (normally 12); body: Data."""
 
-    TAG = DATA_NOTIFICATION
+    TAG = _DATA_NOTIFICATION
     FIELDS = ("long_invoke_id_and_priority", "date_time", "body")
 
     def _encode_body(self, out):
@@ -64,7 +64,7 @@ class EventNotificationRequest(ServiceApdu):
     """time: None or the octet string's bytes; attribute_descriptor: (class_id,
     instance_id, attribute_id); value: Data."""
 
-    TAG = EVENT_NOTIFICATION_REQUEST
+    TAG = _EVENT_NOTIFICATION_REQUEST
     FIELDS = ("time", "attribute_descriptor", "value")
 
     def _encode_body(self, out):
@@ -87,3 +87,12 @@ class EventNotificationRequest(ServiceApdu):
         d, pos = decode_descriptor(buf, pos, end)
         v, pos = decode_data(buf, pos, end)
         return cls(time=t, attribute_descriptor=d, value=v), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

@@ -29,8 +29,8 @@ from ..errors import DecodeError, EncodeError
 from .base import Names
 from .common import ServiceApdu, decode_u8, decode_u32, encode_u8, encode_u32, name_of
 
-EXCEPTION_RESPONSE = const(0xD8)
-CONFIRMED_SERVICE_ERROR = const(0x0E)
+_EXCEPTION_RESPONSE = const(0xD8)
+_CONFIRMED_SERVICE_ERROR = const(0x0E)
 
 # state-error
 SERVICE_NOT_ALLOWED = const(1)
@@ -42,7 +42,7 @@ SERVICE_NOT_SUPPORTED = const(2)
 OTHER_REASON = const(3)
 PDU_TOO_LONG = const(4)
 DECIPHERING_ERROR = const(5)
-INVOCATION_COUNTER_ERROR = const(6)
+_INVOCATION_COUNTER_ERROR = const(6)
 
 
 def _code(table, name, what):
@@ -66,7 +66,7 @@ class ExceptionResponse(ServiceApdu):
     the names; `names()` gives them back.
     """
 
-    TAG = EXCEPTION_RESPONSE
+    TAG = _EXCEPTION_RESPONSE
     FIELDS = ("state_error", "service_error", "invocation_counter")
     NAMES = Names(("state_error", "STATE_ERROR_NAMES"), ("service_error", "SERVICE_ERROR_NAMES"))
 
@@ -89,7 +89,7 @@ class ExceptionResponse(ServiceApdu):
             raise EncodeError("service-error has no alternative %r" % (self.service_error,))
         out.append(self.state_error)
         out.append(self.service_error)
-        if self.service_error == INVOCATION_COUNTER_ERROR:
+        if self.service_error == _INVOCATION_COUNTER_ERROR:
             encode_u32(out, self.invocation_counter)
         elif self.invocation_counter is not None:
             raise EncodeError("only invocation-counter-error carries a counter")
@@ -104,7 +104,7 @@ class ExceptionResponse(ServiceApdu):
             # a CHOICE alternative we cannot size: the rest would be guesswork
             raise DecodeError("unknown exception-response service-error %d" % service, pos - 1)
         counter = None
-        if service == INVOCATION_COUNTER_ERROR:
+        if service == _INVOCATION_COUNTER_ERROR:
             counter, pos = decode_u32(buf, pos, end)
         return cls(state_error=state, service_error=service, invocation_counter=counter), pos
 
@@ -157,7 +157,7 @@ class ConfirmedServiceError(ServiceApdu):
     builds one from the names.
     """
 
-    TAG = CONFIRMED_SERVICE_ERROR
+    TAG = _CONFIRMED_SERVICE_ERROR
     FIELDS = ("service", "error_type", "error")
     NAMES = Names(("service", "CONFIRMED_SERVICE_NAMES"), ("error_type", "SERVICE_ERROR_TYPE_NAMES"))
 

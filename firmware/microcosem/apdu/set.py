@@ -20,15 +20,15 @@ from .common import (
 from .base import Names
 from ..axdr import decode_data, encode_data
 
-SET_REQUEST = const(0xC1)
-SET_RESPONSE = const(0xC5)
+_SET_REQUEST = const(0xC1)
+_SET_RESPONSE = const(0xC5)
 
 
 class SetRequestNormal(ServiceApdu):
     """attribute_descriptor: (class_id, instance_id, attribute_id); access_selection:
     None or (selector, parameters Data); value: the Data value to write."""
 
-    TAG = SET_REQUEST
+    TAG = _SET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection", "value")
 
@@ -52,7 +52,7 @@ class SetRequestWithFirstDatablock(ServiceApdu):
     """The first block of a value too long for one APDU; raw_data is a slice of
     the value's A-XDR encoding."""
 
-    TAG = SET_REQUEST
+    TAG = _SET_REQUEST
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection",
               "last_block", "block_number", "raw_data")
@@ -76,7 +76,7 @@ class SetRequestWithFirstDatablock(ServiceApdu):
 class SetRequestWithDatablock(ServiceApdu):
     """A later block: last_block bool, block_number int, raw_data bytes."""
 
-    TAG = SET_REQUEST
+    TAG = _SET_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
 
@@ -96,7 +96,7 @@ class SetRequestWithList(ServiceApdu):
     """attribute_descriptors: [(attribute_descriptor, access_selection)];
     values: [Data], one per descriptor."""
 
-    TAG = SET_REQUEST
+    TAG = _SET_REQUEST
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors", "values")
 
@@ -117,7 +117,7 @@ class SetRequestWithListAndFirstDatablock(ServiceApdu):
     """attribute_descriptors: [(attribute_descriptor, access_selection)]; the
     first block of the values' encoding as last_block, block_number, raw_data."""
 
-    TAG = SET_REQUEST
+    TAG = _SET_REQUEST
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors",
               "last_block", "block_number", "raw_data")
@@ -139,7 +139,7 @@ class SetRequestWithListAndFirstDatablock(ServiceApdu):
 class SetResponseNormal(ServiceApdu):
     """result: int data-access-result."""
 
-    TAG = SET_RESPONSE
+    TAG = _SET_RESPONSE
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
@@ -158,7 +158,7 @@ class SetResponseNormal(ServiceApdu):
 class SetResponseDatablock(ServiceApdu):
     """Acknowledges block `block_number` and asks for the next."""
 
-    TAG = SET_RESPONSE
+    TAG = _SET_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
 
@@ -176,7 +176,7 @@ class SetResponseDatablock(ServiceApdu):
 class SetResponseLastDatablock(ServiceApdu):
     """result: int data-access-result of the whole SET; block_number: the last block."""
 
-    TAG = SET_RESPONSE
+    TAG = _SET_RESPONSE
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "result", "block_number")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
@@ -197,7 +197,7 @@ class SetResponseLastDatablock(ServiceApdu):
 class SetResponseLastDatablockWithList(ServiceApdu):
     """results: [int data-access-result], one per attribute; block_number: the last block."""
 
-    TAG = SET_RESPONSE
+    TAG = _SET_RESPONSE
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "results", "block_number")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
@@ -218,7 +218,7 @@ class SetResponseLastDatablockWithList(ServiceApdu):
 class SetResponseWithList(ServiceApdu):
     """results: [int data-access-result], one per attribute."""
 
-    TAG = SET_RESPONSE
+    TAG = _SET_RESPONSE
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "results")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
@@ -232,3 +232,12 @@ class SetResponseWithList(ServiceApdu):
         iip, pos = decode_u8(buf, pos, end)
         results, pos = decode_result_list(buf, pos, end)
         return cls(invoke_id_and_priority=iip, results=results), pos
+
+
+def __getattr__(name):
+    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
+    # (not __path__ and the like, which CPython's import machinery asks for)
+    if name[0] == "_":
+        raise AttributeError(name)
+    from . import names
+    return getattr(names, name)

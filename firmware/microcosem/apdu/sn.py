@@ -36,12 +36,12 @@ from .common import (
     decode_u16, encode_bool, encode_data_list, encode_octet_string, encode_u8, encode_u16,
 )
 
-READ_REQUEST = const(0x05)
-WRITE_REQUEST = const(0x06)
-READ_RESPONSE = const(0x0C)
-WRITE_RESPONSE = const(0x0D)
-UNCONFIRMED_WRITE_REQUEST = const(0x16)
-INFORMATION_REPORT_REQUEST = const(0x18)
+_READ_REQUEST = const(0x05)
+_WRITE_REQUEST = const(0x06)
+_READ_RESPONSE = const(0x0C)
+_WRITE_RESPONSE = const(0x0D)
+_UNCONFIRMED_WRITE_REQUEST = const(0x16)
+_INFORMATION_REPORT_REQUEST = const(0x18)
 
 # Variable-Access-Specification
 VARIABLE_NAME = const(2)
@@ -51,16 +51,15 @@ READ_DATA_BLOCK_ACCESS = const(6)
 WRITE_DATA_BLOCK_ACCESS = const(7)
 
 # ReadResponse CHOICE
-READ_DATA = const(0)
-READ_DATA_ACCESS_ERROR = const(1)
-READ_DATA_BLOCK_RESULT = const(2)
-READ_BLOCK_NUMBER = const(3)
+_READ_DATA = const(0)
+_READ_DATA_ACCESS_ERROR = const(1)
+_READ_DATA_BLOCK_RESULT = const(2)
+_READ_BLOCK_NUMBER = const(3)
 
 # WriteResponse CHOICE
-WRITE_SUCCESS = const(0)
-WRITE_DATA_ACCESS_ERROR = const(1)
-WRITE_BLOCK_NUMBER = const(2)
-
+_WRITE_SUCCESS = const(0)
+_WRITE_DATA_ACCESS_ERROR = const(1)
+_WRITE_BLOCK_NUMBER = const(2)
 
 
 def decode_variable_access(buf, pos, end):
@@ -134,7 +133,7 @@ class ReadRequest(ServiceApdu):
     """variable_access_specifications: [Variable-Access-Specification tuple]
     (module docstring; VARIABLE_ACCESS_NAMES names the leading tag)."""
 
-    TAG = READ_REQUEST
+    TAG = _READ_REQUEST
     FIELDS = ("variable_access_specifications",)
 
     def _encode_body(self, out):
@@ -152,25 +151,25 @@ class ReadResponse(ServiceApdu):
     (READ_BLOCK_NUMBER, block_number)]; READ_RESPONSE_NAMES names the choices,
     common.DATA_ACCESS_RESULT_NAMES the codes."""
 
-    TAG = READ_RESPONSE
+    TAG = _READ_RESPONSE
     FIELDS = ("results",)
 
     def _encode_body(self, out):
         encode_length(out, len(self.results))
         for choice, v in self.results:
-            if choice == READ_DATA:
+            if choice == _READ_DATA:
                 out.append(choice)
                 encode_data(out, v)
-            elif choice == READ_DATA_ACCESS_ERROR:
+            elif choice == _READ_DATA_ACCESS_ERROR:
                 out.append(choice)
                 encode_u8(out, v)
-            elif choice == READ_DATA_BLOCK_RESULT:
+            elif choice == _READ_DATA_BLOCK_RESULT:
                 last, n, raw = v
                 out.append(choice)
                 encode_bool(out, last)
                 encode_u16(out, n)
                 encode_octet_string(out, raw)
-            elif choice == READ_BLOCK_NUMBER:
+            elif choice == _READ_BLOCK_NUMBER:
                 out.append(choice)
                 encode_u16(out, v)
             else:
@@ -182,16 +181,16 @@ class ReadResponse(ServiceApdu):
         results = []
         for _ in range(count):
             choice, pos = decode_u8(buf, pos, end)
-            if choice == READ_DATA:
+            if choice == _READ_DATA:
                 v, pos = decode_data(buf, pos, end)
-            elif choice == READ_DATA_ACCESS_ERROR:
+            elif choice == _READ_DATA_ACCESS_ERROR:
                 v, pos = decode_u8(buf, pos, end)
-            elif choice == READ_DATA_BLOCK_RESULT:
+            elif choice == _READ_DATA_BLOCK_RESULT:
                 last, pos = decode_bool(buf, pos, end)
                 n, pos = decode_u16(buf, pos, end)
                 raw, pos = decode_octet_string(buf, pos, end)
                 v = (last, n, raw)
-            elif choice == READ_BLOCK_NUMBER:
+            elif choice == _READ_BLOCK_NUMBER:
                 v, pos = decode_u16(buf, pos, end)
             else:
                 raise DecodeError("unknown ReadResponse choice %d" % choice, pos - 1)
@@ -204,7 +203,7 @@ class WriteRequest(ServiceApdu):
     values: [Data], one per specification (a write-data-block-access carries
     a slice of the value's encoding as an octet-string Data)."""
 
-    TAG = WRITE_REQUEST
+    TAG = _WRITE_REQUEST
     FIELDS = ("variable_access_specifications", "values")
 
     def _encode_body(self, out):
@@ -221,27 +220,27 @@ class WriteRequest(ServiceApdu):
 class UnconfirmedWriteRequest(WriteRequest):
     """The fields of WriteRequest; no WriteResponse follows."""
 
-    TAG = UNCONFIRMED_WRITE_REQUEST
+    TAG = _UNCONFIRMED_WRITE_REQUEST
 
 
 class WriteResponse(ServiceApdu):
     """results: [(WRITE_SUCCESS, None) | (WRITE_DATA_ACCESS_ERROR, code) |
     (WRITE_BLOCK_NUMBER, block_number)]; WRITE_RESPONSE_NAMES names the choices."""
 
-    TAG = WRITE_RESPONSE
+    TAG = _WRITE_RESPONSE
     FIELDS = ("results",)
 
     def _encode_body(self, out):
         encode_length(out, len(self.results))
         for choice, v in self.results:
-            if choice == WRITE_SUCCESS:
+            if choice == _WRITE_SUCCESS:
                 if v is not None:
                     raise ValueError("write success carries no value")
                 out.append(choice)
-            elif choice == WRITE_DATA_ACCESS_ERROR:
+            elif choice == _WRITE_DATA_ACCESS_ERROR:
                 out.append(choice)
                 encode_u8(out, v)
-            elif choice == WRITE_BLOCK_NUMBER:
+            elif choice == _WRITE_BLOCK_NUMBER:
                 out.append(choice)
                 encode_u16(out, v)
             else:
@@ -253,11 +252,11 @@ class WriteResponse(ServiceApdu):
         results = []
         for _ in range(count):
             choice, pos = decode_u8(buf, pos, end)
-            if choice == WRITE_SUCCESS:
+            if choice == _WRITE_SUCCESS:
                 v = None
-            elif choice == WRITE_DATA_ACCESS_ERROR:
+            elif choice == _WRITE_DATA_ACCESS_ERROR:
                 v, pos = decode_u8(buf, pos, end)
-            elif choice == WRITE_BLOCK_NUMBER:
+            elif choice == _WRITE_BLOCK_NUMBER:
                 v, pos = decode_u16(buf, pos, end)
             else:
                 raise DecodeError("unknown WriteResponse choice %d" % choice, pos - 1)
@@ -269,7 +268,7 @@ class InformationReportRequest(ServiceApdu):
     """current_time: None or its bytes (a 12-byte COSEM date-time);
     variable_access_specifications and values as in WriteRequest."""
 
-    TAG = INFORMATION_REPORT_REQUEST
+    TAG = _INFORMATION_REPORT_REQUEST
     FIELDS = ("current_time", "variable_access_specifications", "values")
 
     def _encode_body(self, out):
