@@ -1,7 +1,8 @@
 # heapsize: 64k
 """ECDSA with RFC 6979 k on P-256 / SHA-256: the A.2.5 vectors, signatures as
 DLMS carries them (r||s, 64 bytes), rejections, and the HMAC underneath
-(RFC 4231).  P-384 is in test_ecdsa_p384."""
+(RFC 4231), and a longer (SHA-384) digest truncated to P-256's order.
+P-384 is in test_ecdsa_p384."""
 
 from checks import raises, unhex
 from ecdsa_check import RFC6979, check_rejections, check_rfc6979
@@ -43,3 +44,14 @@ def test_sign_refuses_bad_private_keys_p256():
     c = P256
     for bad in (bytes(c.size), c.n.to_bytes(c.size, "big"), b"\x01"):
         raises(EcError, ecdsa.sign, c, bad, b"x")
+
+
+def test_digest_longer_than_order_is_truncated():
+    # RFC 6979 2.3.2 / FIPS 186-4 6.4: only the leftmost qlen bits count, so a
+    # SHA-384 digest on P-256 signs like its first 32 bytes.
+    priv = unhex(RFC6979[0][1])
+    pub = unhex(RFC6979[0][2] + RFC6979[0][3])
+    digest = ecdsa.hash_function("sha384")[0](b"sample").digest()
+    sig = ecdsa.sign_digest(P256, priv, digest)
+    assert ecdsa.verify_digest(P256, pub, digest[:32], sig)
+    assert ecdsa.verify_digest(P256, pub, digest, sig)

@@ -1,12 +1,12 @@
 # heapsize: 64k
 """ECDSA with RFC 6979 k on P-384 / SHA-384 (pure Python on MicroPython):
 the A.2.6 vectors, signatures as r||s (96 bytes), rejections, HMAC-SHA-384
-(RFC 4231), and a SHA-384 digest on P-256 truncated to its order."""
+(RFC 4231)."""
 
 from checks import raises, unhex
 from ecdsa_check import RFC6979, check_rejections, check_rfc6979
 from microcosem.security import ec, ecdsa
-from microcosem.security.ec import P256, P384, EcError
+from microcosem.security.ec import P384, EcError
 
 
 def test_hmac_sha384_rfc4231():
@@ -43,14 +43,3 @@ def test_sign_refuses_bad_private_keys_p384():
     c = P384
     for bad in (bytes(c.size), c.n.to_bytes(c.size, "big"), b"\x01"):
         raises(EcError, ecdsa.sign, c, bad, b"x")
-
-
-def test_digest_longer_than_order_is_truncated():
-    # RFC 6979 2.3.2 / FIPS 186-4 6.4: only the leftmost qlen bits count, so a
-    # SHA-384 digest on P-256 signs like its first 32 bytes.
-    priv = unhex(RFC6979[0][1])
-    pub = unhex(RFC6979[0][2] + RFC6979[0][3])
-    digest = ecdsa.hash_function("sha384")[0](b"sample").digest()
-    sig = ecdsa.sign_digest(P256, priv, digest)
-    assert ecdsa.verify_digest(P256, pub, digest[:32], sig)
-    assert ecdsa.verify_digest(P256, pub, digest, sig)

@@ -99,3 +99,14 @@ def test_sizes_and_unknown_name():
     assert len(sha2.SHA512().digest()) == 64
     raises(ValueError, sha2.constructor, "sha3_256", True)
     raises(ValueError, sha2.new, "md4-ish")
+
+
+def test_copy_is_independent():
+    for cls in (sha2.SHA256, sha2.SHA384, sha2.SHA512):
+        h = cls(b"abc" * 50)
+        c = h.copy()
+        c.update(b"more")
+        assert h.digest() == cls(b"abc" * 50).digest()
+        assert c.digest() == cls(b"abc" * 50 + b"more").digest()
+        h.update(b"other")
+        assert c.digest() == cls(b"abc" * 50 + b"more").digest()

@@ -74,10 +74,9 @@ def deterministic_k(curve, d, digest, _skip=0):
     x = d.to_bytes(size, "big")
     h = _bits2int(curve, digest) % n  # bits2octets: reduce once mod q
     h = h.to_bytes(size, "big")
-    hlen = len(fn(b"").digest())
+    hlen = 32 if curve.hash_name == "sha256" else 48
     V = b"\x01" * hlen
-    K = bytes(hlen)
-    K = hmac_digest(fn, block, K, V + b"\x00" + x + h)
+    K = hmac_digest(fn, block, bytes(hlen), V + b"\x00" + x + h)
     V = hmac_digest(fn, block, K, V)
     K = hmac_digest(fn, block, K, V + b"\x01" + x + h)
     V = hmac_digest(fn, block, K, V)

@@ -220,6 +220,15 @@ class _Sha2:
             buf[0:n - pos] = data[pos:n]
             self._n = n - pos
 
+    def copy(self):
+        """An independent hash of the same message so far (hashlib's copy)."""
+        c = type(self)()  # (MicroPython has no object.__new__ for this)
+        c._h = list(self._h)
+        c._buf[:] = self._buf
+        c._n = self._n
+        c._len = self._len
+        return c
+
     def digest(self):
         # Pad a copy (5.1.1 / 5.1.2): 0x80, zeros, the bit length in the
         # last 8 (SHA-256) or 16 (SHA-384/512) bytes of the last block.
