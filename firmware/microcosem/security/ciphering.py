@@ -25,16 +25,23 @@ The tags (the Green Book's XDLMS-APDU CHOICE):
           information-report-request 0x38, get-request 0xC8, set-request
           0xC9, event-notification-request 0xCA, action-request 0xCB,
           get-response 0xCC, set-response 0xCD, action-response 0xCF
-    ded-: the same + 0x20 below 0x40 (0x41 ...) and + 0x08 from 0xC8 (0xD0 ...)
+    ded-: glo- + 0x20 below 0x40 (0x41 ...), glo- + 0x08 from 0xC8 (0xD0 ...)
     general-glo-ciphering 0xDB, general-ded-ciphering 0xDC: any APDU, with
           the sender's system title in the APDU:
           tag || 08 || system title || length || SC || IC || information || T
 
-Keys and titles are bytes; EK may also be a ready Gcm (saves rebuilding
-its table per APDU; byte keys are cached too).  Everything raises
-SecurityError (a wrong tag or key, a refused SC) or DecodeError (framing),
-both DlmsError.  ServerSecurity at the end is the engine's `config.security`
-hook built from these functions.
+    protect(apdu, system_title, ic, ek, ak, sc=0x30, dedicated=False) -> bytes
+    protect_general(apdu, system_title, ic, ek, ak, sc=0x30, dedicated=False) -> bytes
+    unprotect(data, system_title, ek, ak, dedicated_key=None, broadcast_key=None)
+        -> Unprotected (.apdu, .sc, .ic, .system_title, .dedicated, .general)
+
+Keys and titles are bytes; EK may also be a ready Gcm (byte keys are cached,
+so a key's Gcm is built once).  Everything raises SecurityError (a wrong tag
+or key, a refused SC) or DecodeError (framing), both DlmsError.  At the end,
+the engines' hooks built from these functions: ServerSecurity (the server's
+`config.security`) and ClientSecurity (the client's `settings.security`).
+On a host with the `cryptography` backend, SC 0x30 under a suite-0 key takes
+a fast path: one OpenSSL call to protect, two to open, the same bytes.
 """
 
 from ..compat import const
