@@ -71,3 +71,56 @@ def test_engines_take_any_bytes(noise, chunk):
             link.tick(i + 1)
         link.data_to_send()
         link.tick(10 ** 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 255), st.sampled_from([b"\x03", b"\x02\x23", b"\xfe\xff", b"\x05"]),
+                          st.sampled_from([b"\x21", b"\x03", b"\x7f"]),
+                          st.one_of(st.none(), st.binary(max_size=200)), st.booleans()),
+                max_size=12))
+def test_server_takes_any_well_formed_frames(frames):
+    # Frames that pass HCS and FCS but carry any control byte, addresses,
+    # information and S bit, after a real SNRM: the server answers or stays
+    # silent, and never raises.
+    from microcosem.profiles.hdlc_frame import encode_frame
+    s = HdlcServer(max_info_tx=64, max_info_rx=64, window_tx=3, window_rx=3)
+    s.feed(bytes.fromhex("7EA0070321930F017E"))
+    for control, dst, src, info, seg in frames:
+        out = bytearray()
+        encode_frame(out, control, dst, src, info, segmented=seg)
+        s.feed(bytes(out))
+        e = s.next_event()
+        while e is not None:
+            if e[0] == 2 and s.connected:  # APDU: answer it
+                s.send_apdu(b"\xc4\x01\xc1\x00\x00")
+            e = s.next_event()
+        s.data_to_send()
+        s.tick(len(out))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 255), st.one_of(st.none(), st.binary(max_size=200)),
+                          st.booleans(), st.integers(0, 400)),
+                max_size=12))
+def test_client_takes_any_well_formed_frames(frames):
+    # The same from the server's side: any control byte, information and S
+    # bit, at any time; the client reports, retries or gives up, never raises.
+    from microcosem.profiles.hdlc_frame import encode_frame
+    c = HdlcClient(max_info_tx=64, max_info_rx=64, window_tx=3, window_rx=3, timeout_ms=100)
+    c.connect()
+    c.data_to_send()
+    c.feed(bytes.fromhex("7EA0202103737398818014050202000602020007040000000108040000000"
+                         "16FEF7E"))
+    t = 0
+    for control, info, seg, dt in frames:
+        out = bytearray()
+        encode_frame(out, control, b"\x21", b"\x03", info, segmented=seg)
+        c.feed(bytes(out), t)
+        e = c.next_event()
+        while e is not None:
+            e = c.next_event()
+        if c.connected and control & 1:
+            c.send_apdu(b"\xc0\x01\xc1\x00\x08\x00\x00\x01\x00\x00\xff\x02\x00")
+        c.data_to_send()
+        t += dt
+        c.tick(t)
