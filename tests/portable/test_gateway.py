@@ -5,7 +5,7 @@ from checks import raises, unhex
 
 from microcosem.errors import DecodeError, EncodeError, IncompleteData
 from microcosem.profiles.gateway import (
-    GATEWAY_REQUEST, GATEWAY_RESPONSE, GatewayRequest, GatewayResponse, GatewayTransport,
+    GATEWAY_REQUEST, GatewayRequest, GatewayResponse, GatewayTransport,
     decode_gateway, encode_gateway, gateway_request, gateway_response, is_gateway,
     wrap_notification)
 
