@@ -62,26 +62,6 @@ _TAG_INITIATE_RESPONSE = const(0x08)
 _CONFORMANCE_HEADER = b"\x5f\x1f\x04\x00"
 
 
-def conformance_names(value):
-    """Names of the bits set in a 24-bit conformance value, in bit order."""
-    from .names import CONFORMANCE_NAMES
-    return tuple(CONFORMANCE_NAMES[n] for n in range(24) if value & (1 << (23 - n)))
-
-
-def conformance_from_names(names):
-    """The 24-bit conformance value with the named bits set."""
-    from .names import CONFORMANCE_NAMES
-    v = 0
-    for name in names:
-        for n in range(24):
-            if CONFORMANCE_NAMES[n] == name:
-                v |= 1 << (23 - n)
-                break
-        else:
-            raise EncodeError("no conformance bit named %r" % (name,))
-    return v
-
-
 def decode_conformance(buf, pos, end):
     """Conformance at `pos` (5F 1F 04 00 + 3 octets): returns (value, next_pos)."""
     if pos + 7 > end:

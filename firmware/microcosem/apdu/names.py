@@ -11,7 +11,10 @@ module __getattr__: `acse.RESULT_NAMES`, `from .acse import RESULT_NAMES` and
 Each table is a tuple of (code, name), the names those of the ASN.1 of the
 Green Book (IEC 62056-5-3) and of ACSE (ISO/IEC 8650-1); CONFORMANCE_NAMES is
 indexed by bit number, SERVICE_ERROR_TYPES holds (code, name, enumeration).
+conformance_names() and conformance_from_names() (initiate) live here too.
 """
+
+from ..errors import EncodeError
 
 # ---------------------------------------------------------------- acse
 
@@ -132,6 +135,7 @@ ACTION_RESULT_NAMES = (
     (250, "other-reason"),
 )
 
+
 # ---------------------------------------------------------------- service_error
 
 STATE_ERROR_NAMES = (
@@ -243,6 +247,24 @@ CONFORMANCE_NAMES = (
     "event-notification",
     "action",
 )
+
+
+def conformance_names(value):
+    """Names of the bits set in a 24-bit conformance value, in bit order."""
+    return tuple(CONFORMANCE_NAMES[n] for n in range(24) if value & (1 << (23 - n)))
+
+
+def conformance_from_names(names):
+    """The 24-bit conformance value with the named bits set."""
+    v = 0
+    for name in names:
+        for n in range(24):
+            if CONFORMANCE_NAMES[n] == name:
+                v |= 1 << (23 - n)
+                break
+        else:
+            raise EncodeError("no conformance bit named %r" % (name,))
+    return v
 SERVICE_ERROR_TYPE_NAMES = tuple((t, n) for t, n, _ in SERVICE_ERROR_TYPES)
 
 # ---------------------------------------------------------------- constants
