@@ -39,8 +39,10 @@ def run(args):
     title = aare.responding_ap_title
     info = {
         "result": name_of(names.RESULT_NAMES, aare.result) or aare.result,
-        "mechanism": (name_of(names.MECHANISM_NAMES, aare.mechanism_name)
-                      if aare.mechanism_name is not None else "none"),
+        # the AARE may leave mechanism-name out (it is the AARQ's): the one proposed then
+        "mechanism": name_of(names.MECHANISM_NAMES, aare.mechanism_name
+                             if aare.mechanism_name is not None
+                             else client.settings.mechanism) or aare.mechanism_name,
         "context": name_of(names.CONTEXT_NAMES, aare.application_context_name)
         or aare.application_context_name,
         "server_system_title": bytes(title).hex().upper() if title else None,
