@@ -1,8 +1,7 @@
-# heapsize: 80k
-# The 8-bit GHASH table is the option for boards with heap to spare: 256
-# multiples of H per key and a shared 256-entry reduction table, about 36 KiB
-# on the 64-bit unix port (about half on a 32-bit board), more than the 64k
-# that a meter's test gets.  The default 4-bit table is tested in test_gcm at 64k.
+# heapsize: 64k
+# (the 8-bit GHASH table is the option for boards with heap to spare: 256
+#  multiples of H per key, about 18 KiB on the 64-bit unix port, half that on
+#  a 32-bit board; the test keeps one table alive at a time)
 """AES-GCM with the 8-bit GHASH table agrees with the spec and the 4-bit one."""
 
 from checks import raises, unhex

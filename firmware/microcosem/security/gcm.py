@@ -21,9 +21,9 @@ a thin shell around it.  Elsewhere it is computed here:
     (cryptolib, pure AES), or the keystream comes from the backend's own
     CTR (CircuitPython's aesio); the XOR is one big-int operation.
   * GHASH: Shoup's 4-bit table, 16 multiples of H per key (about 0.8 KiB on
-    a 64-bit port), and a shared 16-entry reduction table: 32 table steps
-    per block, where the textbook loop takes 128 bit steps; or, for a board
-    with heap to spare, the 8-bit table (16 steps).
+    a 64-bit port): 32 table steps per block, where the textbook loop takes
+    128 bit steps, with the reduction deferred to once per block (see
+    _table); or, for a board with heap to spare, the 8-bit table (16 steps).
   * the tag is compared in constant time, before any plaintext is released.
 
 Blocks are big-endian ints in GCM's reflected bit order: bit 0 of the
@@ -45,12 +45,7 @@ def _mul_x4(z):
     return z
 
 
-# The four bits that fall off a shift by 4, reduced back in: z * x^4 is
-# (z >> 4) ^ _RED[z & 15].  Key independent, so built once at import.
-_RED = tuple(_mul_x4(r) for r in range(16))
-
-
-def _table(h):
+def _multiples(h):
     # M[n] = n * H for each nibble n, where the nibble's most significant bit
     # is x^0: M[8] = H, M[4] = H*x, M[2] = H*x^2, M[1] = H*x^3, the rest sums.
     m = [0] * 16
@@ -63,57 +58,82 @@ def _table(h):
     for i in (3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15):
         low = i & -i
         m[i] = m[low] ^ m[i ^ low]
-    return tuple(m)
+    return m
 
 
-# The 8-bit tables are built so that each entry is the one allocation that
-# survives: on MicroPython, garbage made between 512 kept ints leaves a heap of
-# holes too small for anything bigger than a few hundred bytes.
+# GHASH's Horner steps multiply the accumulator by x^4 (x^8) and add a table
+# entry.  Multiplying by x is a right shift here, and what falls off the end
+# wants reducing, which costs a third big-int operation per step.  Instead
+# the accumulator W keeps 128 bits of headroom below the element: the table
+# entries are stored shifted left by 128, a block's 31 (15) shifts by 4 (8)
+# never reach bit 0, and the overflow is reduced once per block (_reduce):
+# two operations per step where the textbook table method takes three.
 
 
-def _table8(m):
-    # M8[b] = b * H for a whole byte b: its high nibble's product, and its
-    # low nibble's carried one nibble further (times x^4), which are 16 values.
-    red = _RED
-    out = [0] * 256
+def _table(h):
+    """The 4-bit table of H: M[n] << 128 for the 16 nibbles (0.8 KiB)."""
+    return tuple(v << 128 for v in _multiples(h))
+
+
+# The 8-bit table is built so that each entry is the one allocation that
+# survives: on MicroPython, garbage made between 256 kept ints leaves a heap
+# of holes too small for anything bigger than a few hundred bytes.
+
+
+def _table8(h):
+    """The 8-bit table of H: M8[b] << 128 for the 256 bytes (about 18 KiB on
+    a 64-bit port): a byte's high nibble's product, and its low nibble's
+    carried one nibble further (times x^4)."""
+    m = _multiples(h)
     lo = [0] * 16
     for n in range(16):
-        v = m[n]
-        lo[n] = (v >> 4) ^ red[v & 15]
+        lo[n] = _mul_x4(m[n]) << 128
+    for n in range(16):
+        m[n] <<= 128
+    out = [0] * 256
     for b in range(256):
         out[b] = lo[b & 15] ^ m[b >> 4]
     return out
 
 
-_RED8 = None  # z * x^8 = (z >> 8) ^ _RED8[z & 255]; built with the first 8-bit table
+def _reduction_table():
+    # x^8 * (the 8 bits a shift by 8 drops) reduced back in lands in the top
+    # 16 bits of the element: 256 such 16-bit values, as 512 bytes, computed
+    # with small ints (z * x^8 = (z >> 8) ^ _RED8W[z & 255] << 112).
+    out = bytearray(512)
+    for r in range(256):
+        w = 0
+        z = r
+        for _ in range(8):
+            w = (w >> 1) ^ 0xE100 if z & 1 else w >> 1
+            z >>= 1
+        out[2 * r] = w >> 8
+        out[2 * r + 1] = w & 0xFF
+    return bytes(out)
 
 
-def _red8():
-    # The reduction of the 8 bits that a shift by 8 drops lands in the top 15
-    # bits only, so it is computed in a 16-bit window with small ints and
-    # shifted into place once.
-    global _RED8
-    if _RED8 is None:
-        out = [0] * 256
-        for r in range(256):
-            w = 0
-            z = r
-            for _ in range(8):
-                w = (w >> 1) ^ 0xE100 if z & 1 else w >> 1
-                z >>= 1
-            out[r] = w << 112
-        _RED8 = out
-    return _RED8
+_RED8W = _reduction_table()
+_M128 = (1 << 128) - 1
+
+
+def _reduce(w):
+    # W = hi * 2^128 + lo holds hi + x^128 * L, L the element whose bits are
+    # lo's; x^128 = 1 + x + x^2 + x^7 mod the field polynomial, so add
+    # L * (1 + x + x^2 + x^7), computed 8 bits above its place (s) so that
+    # nothing falls off, and reduce those 8 bits by the table.
+    lo = (w & _M128) << 8
+    s = lo ^ (lo >> 1) ^ (lo >> 2) ^ (lo >> 7)
+    r = (s & 0xFF) << 1
+    return (w >> 128) ^ (s >> 8) ^ (((_RED8W[r] << 8) | _RED8W[r + 1]) << 112)
 
 
 def ghash(m, y, data, n=None):
     """Fold `data` (zero-padded to whole blocks) into the GHASH state y with
-    the table m of H (16 entries: 4-bit, 256: 8-bit); returns the new y.
+    the table m of H (_table: 16 entries, _table8: 256); returns the new y.
     n: how many bytes of data to use (all by default)."""
     if n is None:
         n = len(data)
     wide = len(m) == 256
-    red = _RED8 if wide else _RED
     mv = memoryview(data)
     full = n & ~15
     for o in range(0, n, 16):
@@ -126,18 +146,17 @@ def ghash(m, y, data, n=None):
         xb = x.to_bytes(16, "big")
         # Horner over the bytes (nibbles), least significant first.
         if wide:
-            z = m[xb[15]]
+            w = m[xb[15]]
             for i in range(14, -1, -1):
-                z = (z >> 8) ^ red[z & 255] ^ m[xb[i]]
+                w = (w >> 8) ^ m[xb[i]]
         else:
             b = xb[15]
-            z = m[b & 15]
-            z = (z >> 4) ^ red[z & 15] ^ m[b >> 4]
+            w = (m[b & 15] >> 4) ^ m[b >> 4]
             for i in range(14, -1, -1):
                 b = xb[i]
-                z = (z >> 4) ^ red[z & 15] ^ m[b & 15]
-                z = (z >> 4) ^ red[z & 15] ^ m[b >> 4]
-        y = z
+                w = (w >> 4) ^ m[b & 15]
+                w = (w >> 4) ^ m[b >> 4]
+        y = _reduce(w)
     return y
 
 
@@ -152,7 +171,7 @@ class Gcm:
     """AES-GCM under one key.  native=False forces the computation here even
     where the backend has a native GCM (tests, benchmarks).  table_bits=8
     trades heap for speed: 256 multiples of H per key (about 18 KiB on a
-    64-bit port, plus 18 shared) halve the GHASH time; 4 (0.8 KiB) suits a
+    64-bit port) nearly halve the GHASH time; 4 (0.8 KiB) suits a
     meter.  `native` is the backend's own AES-GCM object (or None), which
     ciphering's fast path calls directly."""
 
@@ -164,13 +183,12 @@ class Gcm:
         self._ctr = backend.aes_ctr(key)
         h = bytearray(16)
         self._ecb.encrypt(h, h)
-        m = _table(int.from_bytes(h, "big"))
         if table_bits == 8:
-            _red8()
-            m = _table8(m)
-        elif table_bits != 4:
+            self._m = _table8(int.from_bytes(h, "big"))
+        elif table_bits == 4:
+            self._m = _table(int.from_bytes(h, "big"))
+        else:
             raise SecurityError("GHASH table_bits is 4 or 8")
-        self._m = m
 
     # -- the pieces -----------------------------------------------------------
 
