@@ -169,7 +169,12 @@ class SocketStream:
 
 class SerialStream:
     """A serial port (pyserial) as the byte stream under HDLC: 9600 8N1, or
-    300 7E1 for the IEC 62056-21 mode E opening first."""
+    300 7E1 for the IEC 62056-21 mode E opening first.
+
+    A port that cannot do 7 data bits with even parity (a pty, some USB
+    adapters) is run 8N1 with the parity computed into bit 7: on the line
+    the two are the same ten bits a character; what comes in is read with
+    bit 7 cleared anyway (profiles/iec21)."""
 
     def __init__(self, port, baud=9600):
         self.where = port
@@ -178,17 +183,28 @@ class SerialStream:
         except ImportError:
             raise LinkError("--serial needs pyserial: pip install pyserial")
         self._serial = serial
+        errors = [serial.SerialException, OSError, ValueError]
+        try:
+            import termios  # pyserial lets termios.error through on POSIX
+
+            errors.append(termios.error)
+        except ImportError:
+            pass
+        self._errors = tuple(errors)
+        self._even7 = False
         try:
             self.port = serial.Serial(port, baud, bytesize=8, parity="N", stopbits=1,
                                       timeout=0.05)
-        except (serial.SerialException, OSError, ValueError) as e:
+        except self._errors as e:
             raise LinkError("cannot open %s: %s" % (port, e))
 
     def write(self, data):
+        if self._even7:
+            data = bytes(_even_parity(b) for b in data)
         try:
             self.port.write(data)
             self.port.flush()  # set_line must not change the UART under bytes still going out
-        except (self._serial.SerialException, OSError) as e:
+        except self._errors as e:
             raise LinkError("%s: %s" % (self.where, e))
 
     def read(self, wait_s):
@@ -198,23 +214,40 @@ class SerialStream:
             if not first:
                 return b""
             return first + self.port.read(self.port.in_waiting)
-        except (self._serial.SerialException, OSError) as e:
+        except self._errors as e:
             raise LinkError("%s: %s" % (self.where, e))
 
     def set_line(self, baud, bits, parity, stop):
+        parity = parity or "N"  # iec21 says None for no parity
+        p = self.port
         try:
-            self.port.baudrate = baud
-            self.port.bytesize = bits
-            self.port.parity = parity
-            self.port.stopbits = stop
-        except (self._serial.SerialException, OSError, ValueError) as e:
+            p.apply_settings({"baudrate": baud, "bytesize": bits, "parity": parity,
+                              "stopbits": stop})
+            self._even7 = False
+            return
+        except self._errors as e:
+            if (bits, parity) != (7, "E"):
+                raise LinkError("%s: cannot set %d baud %d%s%d: %s"
+                                % (self.where, baud, bits, parity, stop, e))
+        try:
+            p.apply_settings({"baudrate": baud, "bytesize": 8, "parity": "N", "stopbits": stop})
+        except self._errors as e:
             raise LinkError("%s: cannot set %d baud: %s" % (self.where, baud, e))
+        self._even7 = True
 
     def close(self):
         try:
             self.port.close()
-        except (self._serial.SerialException, OSError):
+        except self._errors:
             pass
+
+
+def _even_parity(b):
+    b &= 0x7F
+    n = b ^ (b >> 4)
+    n ^= n >> 2
+    n ^= n >> 1
+    return b | ((n & 1) << 7)
 
 
 def mode_e_opening(stream, timeout, max_baud=19200):
