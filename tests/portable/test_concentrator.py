@@ -1,6 +1,6 @@
 # heapsize: 256k
 # (mostly code: the client and two server engines, hdlc, hdlc_frame, crc16, the APDU
-#  codecs and the gateway are loaded as .mpy into the 64-bit unix port's heap; 240k fails)
+#  codecs and the gateway are loaded as .mpy into the 64-bit unix port's heap; 248k fails)
 """Head-end -> concentrator -> two meters: our client, gateway-wrapped, reads
 meters at physical addresses 17 and 18 through in-memory HDLC lines; an
 unknown address, another network, a dead line and a full queue get the

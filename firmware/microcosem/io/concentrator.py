@@ -323,3 +323,4 @@ class ConcentratorLink:
         for sap in self._saps:
             self.concentrator.close(sap)
         self._saps = []
+
