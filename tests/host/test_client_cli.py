@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
 

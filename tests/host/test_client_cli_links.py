@@ -15,7 +15,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from meter_process import MeterProcess, free_port  # noqa: E402
-from test_client_cli import MANAGEMENT, _state, fails, ok, ok_json  # noqa: E402,F401
+import test_client_cli  # noqa: E402
+from test_client_cli import MANAGEMENT, fails, ok, ok_json  # noqa: E402
+
+_state = test_client_cli._state  # its autouse fixture: counters and meters.toml of the tests'
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ Blue Book gives the methods that take none.  What a method returns is printed
 as `microcosem get` prints values.
 """
 
-from microcosem import axdr, obis as obis_mod
+from microcosem import obis as obis_mod
 
 from .. import jsonview, meters
 from .get import find_class, method_index, parse_obis, parse_value, print_json, value_text

@@ -16,7 +16,6 @@ from microcosem.cosemdate import DateTime
 from microcosem.errors import DlmsError
 
 from .. import jsonview, meters
-from ..cli import UsageError
 from .get import parse_obis, print_json
 from .profile import iso_text, parse_time
 

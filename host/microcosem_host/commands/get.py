@@ -17,7 +17,6 @@ import json
 import sys
 
 from microcosem import axdr, obis as obis_mod
-from microcosem.cosemdate import DateTime
 from microcosem.errors import DlmsError
 
 from .. import jsonview, meters

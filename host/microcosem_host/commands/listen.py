@@ -15,7 +15,6 @@ APDUs (scripts, tests); Ctrl-C stops otherwise.
 import socket
 import sys
 
-from microcosem import axdr
 from microcosem.errors import DlmsError
 from microcosem.profiles import wrapper
 
