@@ -192,3 +192,16 @@ def test_wrapper_link_upstream():
     link.close()
     f.pump()
     assert f.conc.meter(17).hdlc is None
+
+
+def test_own_logical_device():
+    # the concentrator is a logical device too: APDUs that are not gateway-requests go to it
+    own = Server(ObjectModel((register(77),)), (AssociationConfig(0x10),))
+    f = Field(local=own)
+    s = Session(Client(ClientSettings()), lambda apdu: f.conc.handle(apdu, 0x10, f.now))
+    s.associate()
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 77)
+    a = f.session(b"\x11")      # and the meters behind it, at the same time
+    a.associate()
+    assert a.get(3, REGISTER_LN, 2)[1] == 4242
+    assert s.get(3, REGISTER_LN, 2)[1] == 77
