@@ -334,12 +334,14 @@ class Meter:
             self.link.close()
         return False
 
+    listed = False  # the object was found in the object list: a refusal is not about it
+
     def call(self, what, fn, *a, **kw):
         """fn(*a, **kw) with a refusal explained (what: get, set, action)."""
         try:
             return fn(*a, **kw)
         except DlmsError as e:
-            raise explain(e, self.s, what)
+            raise explain(e, self.s, what, self.listed)
 
 
 # ---------------------------------------------------------------- errors a user can act on
@@ -351,8 +353,9 @@ class MeterError(DlmsError):
     """A refusal, said with what to try."""
 
 
-def explain(e, s, what):
-    """A MeterError saying what went wrong and what to try (or e itself)."""
+def explain(e, s, what, listed=False):
+    """A MeterError saying what went wrong and what to try (or e itself); `listed`:
+    the object is in the object list, so "undefined" is about the attribute or method."""
     if isinstance(e, AccessError):
         name = e.message
         hint = None
@@ -366,6 +369,9 @@ def explain(e, s, what):
                                              _WRITE_HINT)
             else:
                 hint = "this association may not %s it" % ("write" if what == "set" else "run")
+        elif name == "object-undefined" and listed:
+            hint = "the object is there but has no such %s: `microcosem list` shows its %ss" % (
+                ("method",) * 2 if what == "action" else ("attribute",) * 2)
         elif name == "object-undefined":
             hint = "no such object (or not of that class) on this meter: `microcosem list` shows them"
         elif name == "object-unavailable":

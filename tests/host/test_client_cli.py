@@ -165,6 +165,8 @@ def test_get_errors(port):
     assert "not in this association's object list" in err and "microcosem list" in err
     err = fails("get", "1.0.99.9.0.255", "--class", 3, "--port", port)
     assert "object-undefined" in err and "microcosem list" in err
+    err = fails("get", "1.0.1.6.0.255", 9, "--port", port)  # an extended register has 5
+    assert "the object is there but has no such attribute" in err
     err = fails("get", "1.0.1.8.0.255", "colour", "--port", port, status=2)
     assert "Register has no attribute 'colour'" in err and "3 scaler_unit" in err
     err = fails("get", "1.0.1.8.0", "--port", port, status=2)

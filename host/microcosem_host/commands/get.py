@@ -141,6 +141,7 @@ def object_list(m):
 def find_class(m, ln):
     for class_id, _, l, _, _ in object_list(m):
         if l == ln:
+            m.listed = True
             return class_id
     raise meters.MeterError("%s is not in this association's object list: `microcosem list` "
                             "shows what the meter has (or give --class)" % obis_mod.to_text(ln))
