@@ -32,6 +32,14 @@ def test_three_parts_bytes():
     assert parts[1][0] == unhex("05 00 03 07 03 02") + apdu[132:266]
     assert parts[2][0] == unhex("05 00 03 07 03 03") + apdu[266:]
     assert parse_udh(parts[1][0]) == (7, 3, 2, 6)
+    # one octet a part (a 7-octet payload): the SAPs take the first two parts
+    six = unhex("AA BB CC DD EE FF")   # 8 octets with the SAPs: over 7, so 8 parts
+    parts = [p for p, _ in segment_sms(0x01, 0x10, six, 4, 7)]
+    assert parts[:3] == [unhex("05 00 03 04 08 01 01"), unhex("05 00 03 04 08 02 10"),
+                         unhex("05 00 03 04 08 03 AA")]
+    assert len(parts) == 8 and parts[7] == unhex("05 00 03 04 08 08 FF")
+    r = SmsReassembler()
+    assert [r.feed(p, True) for p in parts][-1] == (0x01, 0x10, six)
     # 139 APDU bytes: 141 octets, two parts (134 + 7)
     parts = segment_sms(0x01, 0x10, _apdu(139), 0)
     assert [len(p) for p, _ in parts] == [140, 13]

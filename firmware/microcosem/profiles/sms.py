@@ -110,15 +110,19 @@ def _one(payload):
 
 
 def _parts(source, destination, apdu, reference, room, parts):
-    # the wrapper's two octets lead the first part, so the APDU runs 2 octets behind
+    # Part i holds octets [i*room, (i+1)*room) of SAPs + APDU, built without
+    # joining them: the two SAP octets lead the first part (or the first two
+    # parts, when a tiny max_payload leaves one octet a part).
+    sap = (source, destination)
     for i in range(parts):
         p = bytearray((5, _CONCAT_8, 3, reference, parts, i + 1))
-        lo = i * room - HEADER_SIZE
-        if i == 0:
-            p.append(source)
-            p.append(destination)
-            lo = 0
-        p += apdu[lo:(i + 1) * room - HEADER_SIZE]
+        lo = i * room
+        hi = lo + room
+        for k in range(lo, min(hi, HEADER_SIZE)):
+            p.append(sap[k])
+        a = lo - HEADER_SIZE if lo > HEADER_SIZE else 0
+        if hi - HEADER_SIZE > a:
+            p += apdu[a:hi - HEADER_SIZE]
         yield bytes(p), True
 
 
