@@ -455,5 +455,23 @@ def test_link_errors_are_one_line():
         assert "no answer within 0.5s" in err
     finally:
         srv.close()
+    # a peer that hangs up, and one that answers garbage
+    for answer, says in ((b"", "closed the connection"), (b"\x00\x02" + bytes(20), "wrapper version")):
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def peer(srv=srv, answer=answer):
+            c, _ = srv.accept()
+            c.recv(1024)
+            if answer:
+                c.sendall(answer)
+            c.close()
+
+        threading.Thread(target=peer, daemon=True).start()
+        try:
+            assert says in fails("associate", "--port", srv.getsockname()[1])
+        finally:
+            srv.close()
     assert "--mode-e" in fails("associate", "--mode-e", status=2)
     assert "--auth lls needs --password" in fails("associate", "--auth", "lls", status=2)
