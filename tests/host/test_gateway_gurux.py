@@ -7,7 +7,7 @@ from gurux_dlms.enums import Authentication, InterfaceType
 from gurux_dlms.objects import GXDLMSRegister
 
 from microcosem.client import Client, ClientSettings
-from microcosem.profiles.gateway import decode_gateway, gateway_request, gateway_response
+from microcosem.profiles.gateway import decode_gateway, gateway_request, gateway_response, wrap_notification
 from microcosem.profiles.wrapper import decode_datagram, wrap
 
 ENERGY = bytes((1, 0, 1, 8, 0, 255))
@@ -55,3 +55,12 @@ def test_gurux_translator_names_the_fields():
     assert 'NetworkId Value="3"' in xml
     assert 'PhysicalDeviceAddress Value="1234"' in xml
     assert "GetResponse" in xml
+
+
+def test_gurux_reads_our_wrapped_notification():
+    # DataNotification: long-invoke-id 7, no date-time, structure {unsigned 5, long-unsigned 42}
+    push = bytes.fromhex("0F00000007" "00" "0202" "1105" "12002A")
+    g = GXDLMSClient(True, 16, 1, Authentication.NONE, None, InterfaceType.WRAPPER)
+    reply, notify = GXReplyData(), GXReplyData()
+    g.getData(GXByteBuffer(wrap(1, 16, wrap_notification(0, b"\x11", push))), reply, notify)
+    assert notify.isComplete() and notify.command == 0x0F and list(notify.value) == [5, 42]

@@ -51,6 +51,7 @@ BUSY = b"\xd8\x01\x03"          # service-not-allowed, other-reason
 TOO_LONG = b"\xd8\x01\x04"      # service-not-allowed, pdu-too-long
 NOT_GATEWAY = b"\xd8\x02\x02"   # service-unknown, service-not-supported
 _MAX_QUEUE = const(4)
+_UNCONFIRMED = b"\x16\x0f\xc2\x18"
 
 # Link states of a meter
 _IDLE = const(0)        # no HDLC connection
@@ -61,10 +62,11 @@ _CLOSING = const(3)     # DISC sent (to reconnect as another client SAP)
 
 def _confirmed(apdu):
     """False for the services that get no answer: UnconfirmedWriteRequest,
+    the notifications (DataNotification, EventNotification, InformationReport),
     and Set / Action whose invoke-id-and-priority has service-class 0
     (Green Book 9.4.6.1: bit 6, 1 confirmed, 0 unconfirmed)."""
     tag = apdu[0]
-    if tag == 0x16:
+    if tag in _UNCONFIRMED:
         return False
     if (tag == 0xC1 or tag == 0xC3) and len(apdu) > 2:
         return bool(apdu[2] & 0x40)
