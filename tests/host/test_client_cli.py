@@ -146,8 +146,15 @@ def test_list_table_and_json(port):
 @pytest.mark.parametrize("runtime", ["cpython", "micropython"])
 def test_get_by_number_name_and_class(runtime, request):
     port = request.getfixturevalue("port" if runtime == "cpython" else "mpy_port")
-    out = ok("get", "1.0.1.8.0.255", "--port", port)
-    assert out.startswith("double-long-unsigned:") and int(out.split(":")[1]) > 12000000
+    value, reading = ok("get", "1.0.1.8.0.255", "--port", port).splitlines()
+    assert value.startswith("double-long-unsigned:") and int(value.split(":")[1]) > 12000000
+    assert reading == "= %s Wh" % value.split(":")[1]  # scaler 0
+    value, reading = ok("get", "1.0.32.7.0.255", "--port", port).splitlines()
+    volts = int(value.split(":")[1])
+    assert value.startswith("long-unsigned:") and 2000 < volts < 2600
+    assert reading == "= %s V" % (volts / 10)  # scaler -1
+    j = ok_json("get", "1.0.31.7.0.255", "--port", port)
+    assert j["unit"] == "A" and j["scaled"] == j["value"]["long-unsigned"] / 100
     assert ok("get", "1.0.1.8.0.255", "scaler_unit", "--port", port) == \
         "structure (2):\n  integer:0\n  enum:30\n"
     assert ok("get", "1-0:32.7.0", "3", "--class", "3", "--port", port) == \

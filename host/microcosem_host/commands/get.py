@@ -7,6 +7,8 @@
 The class id comes from --class, else from the meter's object list (read
 once).  Values print as `type:text`, the form `microcosem set` reads back;
 structures and arrays one element a line; --json prints jsonview's form.
+The value of a register (classes 3, 4, 5) comes with its reading, scaled
+by its scaler_unit (read in the same association): `= 230.1 V`.
 
 This module also holds what the other meter commands share: values as
 text and back (`value_text`, `parse_value`), attribute and method names,
@@ -281,6 +283,41 @@ def parse_value(text):
         raise UsageError("the value: %s" % e)
 
 
+# ---------------------------------------------------------------- scaled register values
+
+# Unit enumeration of scaler_unit (IEC 62056-6-2, 4.3.2): the common ones
+UNITS = ((1, "a"), (2, "mo"), (3, "wk"), (4, "d"), (5, "h"), (6, "min"), (7, "s"), (8, "deg"),
+         (9, "degC"), (10, "currency"), (11, "m"), (12, "m/s"), (13, "m3"), (14, "m3"),
+         (15, "m3/h"), (16, "m3/h"), (17, "m3/d"), (18, "m3/d"), (19, "l"), (20, "kg"),
+         (21, "N"), (22, "Nm"), (23, "Pa"), (24, "bar"), (25, "J"), (26, "J/h"), (27, "W"),
+         (28, "VA"), (29, "var"), (30, "Wh"), (31, "VAh"), (32, "varh"), (33, "A"), (34, "C"),
+         (35, "V"), (36, "V/m"), (37, "F"), (38, "Ohm"), (39, "Ohm m2/m"), (40, "Wb"), (41, "T"),
+         (42, "A/m"), (43, "H"), (44, "Hz"), (45, "1/(Wh)"), (46, "1/(varh)"), (47, "1/(VAh)"),
+         (48, "V2h"), (49, "A2h"), (50, "kg/s"), (51, "S"), (52, "K"), (56, "%"), (57, "Ah"),
+         (255, ""))
+
+# class id -> (attributes that hold a scaled value, the scaler_unit attribute)
+SCALED = {3: ((2,), 3), 4: ((2,), 3), 5: ((2, 3), 4)}
+
+
+def scaled(value, scaler_unit):
+    """(number, unit text) of a register value and its scaler_unit, else None."""
+    try:
+        tag, x = value
+        (_, scaler), (_, unit) = scaler_unit[1]
+    except (TypeError, ValueError):
+        return None
+    if type(x) is not int or type(scaler) is not int:
+        return None
+    n = x * 10 ** scaler if scaler >= 0 else x / 10 ** -scaler
+    if scaler < 0:
+        n = round(n, -scaler)
+    for u, name in UNITS:
+        if u == unit:
+            return n, name
+    return n, "unit %d" % unit
+
+
 def print_json(obj, out=None):
     out = out or sys.stdout
     out.write(json.dumps(obj) + "\n")
@@ -309,9 +346,20 @@ def run(args):
         class_id = args.class_id if args.class_id is not None else find_class(m, ln)
         attr = attribute_index(class_id, args.attribute)
         value = m.call("get", m.session.get, class_id, ln, attr)
+        reading = None
+        if class_id in SCALED and attr in SCALED[class_id][0]:
+            try:  # the value as a reading: it is the scaler_unit that makes 2301 into 230.1 V
+                reading = scaled(value, m.session.get(class_id, ln, SCALED[class_id][1]))
+            except DlmsError:
+                reading = None
     if args.json:
-        print_json({"obis": obis_mod.to_text(ln), "class_id": class_id, "attribute": attr,
-                    "value": jsonview.data_to_json(value)})
+        j = {"obis": obis_mod.to_text(ln), "class_id": class_id, "attribute": attr,
+             "value": jsonview.data_to_json(value)}
+        if reading is not None:
+            j["scaled"], j["unit"] = reading
+        print_json(j)
     else:
         print(value_text(value))
+        if reading is not None:
+            print("= %s %s" % (reading[0], reading[1]) if reading[1] else "= %s" % reading[0])
     return 0
