@@ -217,3 +217,23 @@ def test_unconfirmed_set_is_not_waited_for():
     f.pump()
     assert f.conc.next_upstream() is None and not f.conc.meter(17).busy
     assert a.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 7)
+
+
+def test_upstream_bounded_and_dropped_on_close():
+    f = Field(max_upstream=3)
+    a = f.session(b"\x11")
+    a.associate()
+    hdlc = f.lines[17].hdlc
+
+    def pushes(n):
+        for i in range(n):   # the head-end reads nothing meanwhile
+            hdlc.send_ui(PUSH[:-1] + bytes((i,)))
+            f.conc.feed(17, hdlc.data_to_send(), f.now)
+
+    pushes(5)
+    assert f.conc.upstream_dropped == 2
+    got = [f.conc.next_upstream() for _ in range(4)]
+    assert [m[1][-1] for m in got[:3]] == [2, 3, 4] and got[3] is None   # the newest three kept
+    pushes(2)
+    f.conc.close(0x10)
+    assert f.conc.next_upstream() is None

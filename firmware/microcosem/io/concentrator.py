@@ -51,6 +51,7 @@ BUSY = b"\xd8\x01\x03"          # service-not-allowed, other-reason
 TOO_LONG = b"\xd8\x01\x04"      # service-not-allowed, pdu-too-long
 NOT_GATEWAY = b"\xd8\x02\x02"   # service-unknown, service-not-supported
 _MAX_QUEUE = const(4)
+_MAX_UPSTREAM = const(16)
 _UNCONFIRMED = b"\x16\x0f\xc2\x18"
 
 # Link states of a meter
@@ -94,13 +95,17 @@ class MeterLink:
 
 class Concentrator:
     def __init__(self, meters, network_id=0, local=None, push_sap=None,
-                 max_queue=_MAX_QUEUE, **hdlc_options):
-        """meters: ((physical address, logical device), ...); hdlc_options go
-        to each HdlcClient (max_info_*, window_*, timeout_ms, retries, ...)."""
+                 max_queue=_MAX_QUEUE, max_upstream=_MAX_UPSTREAM, **hdlc_options):
+        """meters: ((physical address, logical device), ...); max_queue: the
+        requests one meter may have waiting; max_upstream: the messages
+        waiting for the head-end; hdlc_options go to each HdlcClient
+        (max_info_*, window_*, timeout_ms, retries, ...)."""
         self.network_id = network_id
         self.local = local
         self.push_sap = push_sap
         self.max_queue = max_queue
+        self.max_upstream = max_upstream
+        self.upstream_dropped = 0
         self.meters = [MeterLink(p, ld, hdlc_options) for p, ld in meters]
         self._up = []             # [(client_sap, apdu)] for the head-end
         self.now_ms = 0
@@ -152,7 +157,9 @@ class Concentrator:
 
     def close(self, client_sap=None):
         """The head-end (that client SAP, or all) went away: the meter
-        connections opened for it are closed, so their associations end."""
+        connections opened for it are closed, so their associations end,
+        and the answers and pushes still waiting for it are dropped."""
+        self._up = [u for u in self._up if client_sap is not None and u[0] != client_sap]
         for m in self.meters:
             if m.hdlc is not None and (client_sap is None or m.hdlc.client_sap == client_sap):
                 m.queue = [q for q in m.queue if client_sap is not None and q[0] != client_sap]
@@ -215,7 +222,15 @@ class Concentrator:
     def _answer(self, m, apdu):
         sap, net, address, _ = m.queue.pop(0)
         m.busy = False
-        self._up.append((sap, _response(net, address, apdu)))
+        self._send_up(sap, _response(net, address, apdu))
+
+    def _send_up(self, sap, apdu):
+        # bounded: a head-end that stopped reading (pushes keep coming) must
+        # not fill the heap; the oldest message goes first
+        if len(self._up) >= self.max_upstream:
+            self._up.pop(0)
+            self.upstream_dropped += 1
+        self._up.append((sap, apdu))
 
     def _fail_all(self, m):
         # the meter cannot be reached: every request waiting for it is answered
@@ -238,7 +253,7 @@ class Concentrator:
             elif kind == UI_APDU:
                 sap = self.push_sap if self.push_sap is not None else m.last_sap
                 if sap is not None:
-                    self._up.append((sap, _response(self.network_id, _address(m.physical), value)))
+                    self._send_up(sap, _response(self.network_id, _address(m.physical), value))
             elif kind == CONNECTED:
                 m.state = _UP
                 self._pump(m)
