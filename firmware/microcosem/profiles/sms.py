@@ -62,7 +62,7 @@ def wrap_sms(source, destination, apdu, max_length=SMS_PAYLOAD):
     """One SMS payload as bytes; EncodeError beyond max_length (None: no limit)."""
     n = HEADER_SIZE + len(apdu)
     if max_length is not None and n > max_length:
-        raise EncodeError("SMS of %d bytes over %d: use general block transfer" % (n, max_length))
+        raise EncodeError("SMS of %d bytes over %d: segment_sms splits it" % (n, max_length))
     return bytes(encode_sms(bytearray(), source, destination, apdu))
 
 
