@@ -227,7 +227,7 @@ def test_action_reset_and_refusal(port):
     err = fails("action", "1.0.1.6.0.255", "reset", "--port", port)
     assert "read-write-denied" in err and "cannot run methods" in err and "-c 1" in err
     assert ok("action", "1.0.1.6.0.255", "reset", "--port", port, *MANAGEMENT) == "success\n"
-    assert ok("get", "1.0.1.6.0.255", "--port", port) == "double-long-unsigned:0\n"
+    assert ok("get", "1.0.1.6.0.255", "--port", port) == "double-long-unsigned:0\n= 0 W\n"
     j = ok_json("action", "1.0.1.6.0.255", 1, "integer:0", "--port", port, *MANAGEMENT)
     assert (j["method"], j["result"], j["return"]) == (1, "success", None)
     err = fails("action", "1.0.1.6.0.255", "explode", "--port", port, *MANAGEMENT, status=2)
