@@ -269,12 +269,45 @@ class SmsLink:
     The destination SAP picks the logical device, the source is the client
     SAP the engine is told; the answer goes back to the sender's number.  A
     message for a SAP with no device, or a part that cannot be one, is
-    dropped unanswered, as a wrong HDLC address is."""
+    dropped unanswered, as a wrong HDLC address is.
+
+    A device that answers later (io.concentrator.Concentrator: handle()
+    returns None and the meter's answer comes up through next_upstream())
+    is served by poll(now_ms), which sends those answers to the number that
+    last spoke as that client SAP."""
 
     def __init__(self, devices, carrier, **options):
         self.devices = tuple(devices)
         self.endpoint = SmsEndpoint(carrier, **options)
         self.errors = 0
+        self._senders = []   # [(logical device SAP, client SAP, number)], the latest per pair
+
+    def _remember(self, sap, client_sap, sender):
+        for i in range(len(self._senders)):
+            if self._senders[i][0] == sap and self._senders[i][1] == client_sap:
+                self._senders[i] = (sap, client_sap, sender)
+                return
+        self._senders.append((sap, client_sap, sender))
+
+    def poll(self, now_ms=0):
+        """Send the answers the deferring devices have now; returns how many."""
+        n = 0
+        for ld, client_sap, sender in self._senders:
+            dev = None
+            for sap, server in self.devices:
+                if sap == ld:
+                    dev = server
+            nxt = getattr(dev, "next_upstream", None)
+            if nxt is None:
+                continue
+            dev.tick(now_ms)
+            while True:
+                msg = nxt((client_sap,))
+                if msg is None:
+                    break
+                self.endpoint.send_apdu(ld, client_sap, msg[1], sender)
+                n += 1
+        return n
 
     def receive(self, payload, udhi=False, sender=None, now_ms=0):
         try:
@@ -287,6 +320,7 @@ class SmsLink:
         source, destination, apdu = msg
         for sap, server in self.devices:
             if sap == destination:
+                self._remember(sap, source, sender)
                 reply = server.handle(apdu, source, now_ms)
                 if reply:
                     self.endpoint.send_apdu(destination, source, reply, sender)
