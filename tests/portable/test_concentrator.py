@@ -237,3 +237,18 @@ def test_upstream_bounded_and_dropped_on_close():
     pushes(2)
     f.conc.close(0x10)
     assert f.conc.next_upstream() is None
+
+
+def test_close_drops_only_that_client():
+    f = Field()
+    a = f.session(b"\x11")
+    a.associate()
+    req = gateway_request(0, b"\x11", GET_ENERGY)
+    assert f.conc.handle(req, 0x10, f.now) is None      # under way on 0x10's connection
+    assert f.conc.handle(req, 0x11, f.now) is None      # queued behind it
+    f.conc.close(0x11)
+    assert len(f.conc.meter(17).queue) == 1
+    f.pump()
+    sap, up = f.conc.next_upstream()
+    assert sap == 0x10 and up == gateway_response(0, b"\x11", unhex("C4 01 C1 00 06 00 00 10 92"))
+    assert f.conc.next_upstream() is None and f.lines[17].connections == 1

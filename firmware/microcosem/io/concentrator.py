@@ -42,7 +42,8 @@ Sans-IO like the links: nothing here reads a clock or a port.
 """
 
 from ..compat import const
-from ..profiles.gateway import GATEWAY_REQUEST, decode_gateway, encode_gateway, GATEWAY_RESPONSE
+from ..errors import DecodeError
+from ..profiles.gateway import GATEWAY_REQUEST, GATEWAY_RESPONSE, decode_gateway, encode_gateway
 from ..profiles.hdlc import APDU, CONNECTED, DISCONNECTED, ERROR, UI_APDU, HdlcClient
 from ..profiles.wrapper import DEFAULT_MAX_LENGTH, WrapperReassembler, encode_wrapper
 
@@ -129,7 +130,7 @@ class Concentrator:
                 return NOT_GATEWAY
             try:
                 _, net, address, inner = decode_gateway(apdu)
-            except Exception:   # DecodeError: nothing to name the meter by
+            except DecodeError:   # nothing to name the meter by
                 return NOT_GATEWAY
             physical = 0
             for b in address:
@@ -161,9 +162,10 @@ class Concentrator:
         and the answers and pushes still waiting for it are dropped."""
         self._up = [u for u in self._up if client_sap is not None and u[0] != client_sap]
         for m in self.meters:
+            if m.busy and (client_sap is None or m.queue[0][0] == client_sap):
+                m.busy = False   # its answer, if it still comes, is dropped
+            m.queue = [q for q in m.queue if client_sap is not None and q[0] != client_sap]
             if m.hdlc is not None and (client_sap is None or m.hdlc.client_sap == client_sap):
-                m.queue = [q for q in m.queue if client_sap is not None and q[0] != client_sap]
-                m.busy = False
                 if m.state == _UP or m.state == _CONNECTING:
                     m.hdlc.disconnect()
                     m.state = _CLOSING
