@@ -25,10 +25,10 @@ GET_ENERGY = unhex("C0 01 C1 00 03 01 00 01 08 00 FF 02 00")
 PUSH = unhex("0F 00 00 00 07 00 11 05")
 
 
-def meter(value, physical, rows=20):
+def meter(value, physical, rows=20, **hdlc_options):
     server = Server(ObjectModel((register(value), profile(rows))),
                     (AssociationConfig(0x10), AssociationConfig(0x11, mechanism=1, secret=b"12345678")))
-    return HdlcLink(((1, server),), physical_address=physical)
+    return HdlcLink(((1, server),), physical_address=physical, **hdlc_options)
 
 
 class Field:
@@ -252,3 +252,21 @@ def test_close_drops_only_that_client():
     sap, up = f.conc.next_upstream()
     assert sap == 0x10 and up == gateway_response(0, b"\x11", unhex("C4 01 C1 00 06 00 00 10 92"))
     assert f.conc.next_upstream() is None and f.lines[17].connections == 1
+
+
+def test_meter_dropped_the_link_meanwhile():
+    f = Field()
+    f.lines[17] = meter(4242, 17, inactivity_ms=10000)
+    a = f.session(b"\x11")
+    a.associate()
+    assert a.get(3, REGISTER_LN, 2)[1] == 4242
+    f.now += 20000
+    f.lines[17].tick(f.now)     # the meter's HDLC inactivity time-out: link and association gone
+    assert not f.lines[17].hdlc.connected
+    # the concentrator's link still thinks it is up: the GET meets a DM, the
+    # link is made again, the meter answers what it answers an unassociated client
+    e = raises(ServiceError, a.get, 3, REGISTER_LN, 2)
+    assert f.lines[17].connections == 2 and f.conc.meter(17).failures == 0
+    assert "exception-response" in str(e)
+    a.associate()
+    assert a.get(3, REGISTER_LN, 2)[1] == 4242

@@ -88,6 +88,7 @@ class MeterLink:
         self.busy = False         # queue[0] sent, its answer awaited
         self.last_sap = None      # who last spoke to this meter: where its pushes go
         self.forwarded = 0        # answers carried up, for a status page or a test
+        self.redialled = False    # the request at the head was sent again after a DM
         self.failures = 0
 
     def data_to_send(self):
@@ -248,6 +249,7 @@ class Concentrator:
             kind, value = ev
             if kind == APDU:
                 if m.busy:
+                    m.redialled = False
                     m.forwarded += 1
                     self._answer(m, value)
                     self._pump(m)
@@ -273,6 +275,14 @@ class Concentrator:
                 if was == _CLOSING and kind == DISCONNECTED:
                     m.busy = False
                     self._pump(m)   # reconnect as the next request's client SAP
+                elif kind == DISCONNECTED and value == "dm" and m.queue and not m.redialled:
+                    # DM: the meter had dropped the link (its inactivity
+                    # time-out) and did not take the request; connect again
+                    # and send it once more.  The association went with the
+                    # link, so the head-end hears that from the meter itself.
+                    m.redialled = True
+                    m.busy = False
+                    self._pump(m)
                 else:
                     self._fail_all(m)
                 return   # that client's later events, if any, are of no use
