@@ -11,11 +11,11 @@ For each set (the server engine, the client, the demo meter) it prints:
 
   - each module's own cost, `gc.mem_alloc()` after `gc.collect()` before and
     after importing it, the modules imported in dependency order (the order
-    in which their imports complete, so that a module's imports are paid for
-    by their own lines);
-    (a module that imports another at its end, as axdr does rowpack, is
-    charged with it, and says so); the qstr pool grows in chunks, so a few
-    kB land on whichever module makes it grow;
+    in which their imports complete on CPython, so that a module's imports are
+    paid for by their own lines; a module that imports another at its end, as
+    axdr does rowpack, is charged with it, and says so).  The qstr pool grows
+    by doubling, so several kB land on whichever module makes it grow, and
+    one name more or less in a set can move its total by that much;
   - the total kept, and the interned strings the set added (qstr pools, as
     micropython.qstr_info() counts them: the pools' bytes, the qstrs, their text);
   - the peak: the smallest `-X heapsize` (to 1 kB) under which importing the
