@@ -7,6 +7,9 @@
     ciphering  the DLMS framing: security control byte, IV = system title ||
                invocation counter, glo-/ded-/general-glo/ded-ciphering, and the
                engines' hooks ServerSecurity / ClientSecurity
+    general_ciphering  general-ciphering (0xDD) with identified, wrapped or
+               agreed keys
+    agreement  the key agreement schemes C(2e,0s), C(1e,1s), C(0e,2s), C(2e,2s)
     hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
                hooks ServerAuthenticator / ClientAuthenticator
     keywrap    AES key wrap (RFC 3394), for key transfer

@@ -217,8 +217,10 @@ def iv_for(system_title, ic):
 # the APDU as few times as it can.
 
 
-def protect_content(plain, system_title, ic, ek, ak, sc=0x30):
-    """SC || IC || information || T for the plain APDU bytes."""
+def protect_content(plain, system_title, ic, ek, ak, sc=0x30, aad_extra=b""):
+    """SC || IC || information || T for the plain APDU bytes.  aad_extra
+    follows SC || AK in the authenticated data (general-ciphering's header
+    fields, security.general_ciphering)."""
     if sc & 0x80 or sc & 0x0F > 2 or not sc & 0x30:
         check_security_control(sc)
     g = _key_for(sc, ek, "encryption key")
@@ -227,14 +229,14 @@ def protect_content(plain, system_title, ic, ek, ak, sc=0x30):
     if sc & SC_AUTHENTICATED:
         if ak is None:
             raise SecurityError("no authentication key")
-        aad = head[0:1] + bytes(ak)
+        aad = head[0:1] + bytes(ak) + aad_extra
         if sc & SC_ENCRYPTED:
             return head + g.encrypt(iv, plain, aad, TAG_LEN)
         return head + bytes(plain) + g.gmac(iv, aad + bytes(plain), TAG_LEN)
     return head + g.crypt(iv, plain)
 
 
-def unprotect_content(content, system_title, ek, ak, pos=0, end=None):
+def unprotect_content(content, system_title, ek, ak, pos=0, end=None, aad_extra=b""):
     """(sc, ic, plain APDU bytes) from SC || IC || information || T."""
     if end is None:
         end = len(content)
@@ -255,7 +257,7 @@ def unprotect_content(content, system_title, ek, ak, pos=0, end=None):
             raise SecurityError("no authentication key")
         if len(body) < TAG_LEN:
             raise SecurityError("authentication tag truncated")
-        aad = bytes((sc,)) + bytes(ak)
+        aad = bytes((sc,)) + bytes(ak) + aad_extra
         if sc & SC_ENCRYPTED:
             return sc, ic, g.decrypt(iv, body, aad, TAG_LEN)
         n = len(body) - TAG_LEN

@@ -1,0 +1,291 @@
+"""general-ciphering (tag 0xDD, IEC 62056-5-3 9.2.7.2.4 and its ASN.1):
+
+    general-ciphering ::= SEQUENCE {
+        transaction-id            OCTET STRING,
+        originator-system-title   OCTET STRING,
+        recipient-system-title    OCTET STRING,
+        date-time                 OCTET STRING,   -- empty: none
+        other-information         OCTET STRING,
+        key-info                  Key-Info OPTIONAL,
+        ciphered-content          OCTET STRING }  -- SC || IC || information || T
+    Key-Info ::= CHOICE {
+        identified-key [0] SEQUENCE { key-id ENUMERATED }   -- 0 global unicast, 1 broadcast
+        wrapped-key    [1] SEQUENCE { kek-id ENUMERATED,    -- 0 master key
+                                      key-ciphered-data OCTET STRING }  -- RFC 3394
+        agreed-key     [2] SEQUENCE { key-parameters OCTET STRING,      -- 01: C(1e,1s), 02: C(0e,2s)
+                                      key-ciphered-data OCTET STRING } }
+
+in A-XDR: each OCTET STRING a length and its bytes, OPTIONAL a 00/01 byte,
+the CHOICE its tag byte, ENUMERATED one byte.  IV = originator's system
+title || IC.  When the content is authenticated the additional data is
+SC || AK || transaction-id || originator-system-title ||
+recipient-system-title || date-time || other-information, the five fields
+as they are encoded (with their lengths): the header cannot be changed
+without breaking the tag (gurux-dlms computes the same for SC 0x3n).
+
+For One-Pass Diffie-Hellman the key-ciphered-data is U's ephemeral public
+key followed by U's ECDSA signature of it (the recipient knows U's signing
+key from its certificate); the Static Unified Model carries none.  The
+agreed key comes from security.agreement with the transaction id.
+
+    protect(apdu, transaction_id, originator, recipient, ic, key, ak,
+            sc=0x30, key_info=None, date_time=b"", other_information=b"")
+    identified_key(key_id), wrapped_key(kek, key), agreed_key(scheme, data) -> key-info bytes
+    agree_one_pass(suite, qs_v, signing_key, originator, recipient, transaction_id)
+        -> (key, key-info)
+    agree_static(suite, s_own, qs_peer, originator, recipient, transaction_id)
+        -> (key, key-info)
+    decode(data) -> GeneralCiphering (the fields, key_info, content)
+    unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None)
+        -> Unprotected (.apdu, .sc, .ic, .message: the GeneralCiphering)
+"""
+
+from ..compat import const
+from ..errors import DecodeError, IncompleteData
+from . import SecurityError
+from .ciphering import decode_length, encode_length, protect_content, unprotect_content
+
+GENERAL_CIPHERING = const(0xDD)
+
+IDENTIFIED_KEY = const(0)
+WRAPPED_KEY = const(1)
+AGREED_KEY = const(2)
+
+KEY_ID_GLOBAL_UNICAST = const(0)
+KEY_ID_GLOBAL_BROADCAST = const(1)
+KEK_ID_MASTER = const(0)
+
+ONE_PASS_DH = const(1)  # key-parameters 01: C(1e,1s)
+STATIC_UNIFIED = const(2)  # key-parameters 02: C(0e,2s)
+
+
+def _octets(out, b):
+    encode_length(out, len(b))
+    out += b
+
+
+def header_fields(transaction_id, originator, recipient, date_time=b"", other_information=b""):
+    """The five header fields as encoded: also general-ciphering's extra AAD."""
+    out = bytearray()
+    for f in (transaction_id, originator, recipient, date_time, other_information):
+        _octets(out, bytes(f))
+    return bytes(out)
+
+
+def identified_key(key_id=KEY_ID_GLOBAL_UNICAST):
+    if key_id != KEY_ID_GLOBAL_UNICAST and key_id != KEY_ID_GLOBAL_BROADCAST:
+        raise SecurityError("identified key id %d unknown" % key_id)
+    return bytes((IDENTIFIED_KEY, key_id))
+
+
+def wrapped_key(kek, key, kek_id=KEK_ID_MASTER):
+    """key-info carrying `key` wrapped under the KEK (the master key)."""
+    from .keywrap import wrap
+
+    out = bytearray((WRAPPED_KEY, kek_id))
+    _octets(out, wrap(kek, key))
+    return bytes(out)
+
+
+def agreed_key(scheme, key_ciphered_data=b""):
+    if scheme != ONE_PASS_DH and scheme != STATIC_UNIFIED:
+        raise SecurityError("key agreement scheme %d unknown" % scheme)
+    out = bytearray((AGREED_KEY, 1, scheme))
+    _octets(out, bytes(key_ciphered_data))
+    return bytes(out)
+
+
+def protect(apdu, transaction_id, originator, recipient, ic, key, ak, sc=0x30, key_info=None,
+            date_time=b"", other_information=b""):
+    """The general-ciphering APDU carrying `apdu` under `key` (the content
+    key: the global key for identified-key, the wrapped or agreed one)."""
+    if not apdu:
+        raise SecurityError("nothing to protect")
+    head = header_fields(transaction_id, originator, recipient, date_time, other_information)
+    content = protect_content(apdu, originator, ic, key, ak, sc, head)
+    out = bytearray((GENERAL_CIPHERING,))
+    out += head
+    if key_info is None:
+        out.append(0)
+    else:
+        out.append(1)
+        out += key_info
+    _octets(out, content)
+    return bytes(out)
+
+
+# -- key agreement in the APDU ------------------------------------------------------
+
+
+def agree_one_pass(suite, qs_v, signing_key, originator, recipient, transaction_id,
+                   random=None):
+    """U's side of C(1e,1s): (content key, agreed-key key-info).  The
+    ephemeral public key is signed with U's static signing key."""
+    from . import agreement, ecdsa
+
+    key, _e, qe = agreement.one_pass_dh_u(suite, qs_v, originator, recipient, None,
+                                          transaction_id, random)
+    sig = ecdsa.sign(agreement.curve(suite), signing_key, qe)
+    return key, agreed_key(ONE_PASS_DH, qe + sig)
+
+
+def agree_static(suite, s_own, qs_peer, originator, recipient, transaction_id):
+    """C(0e,2s) for either side: (content key, agreed-key key-info)."""
+    from . import agreement
+
+    key = agreement.static_unified(suite, s_own, qs_peer, originator, recipient, None,
+                                   transaction_id)
+    return key, agreed_key(STATIC_UNIFIED)
+
+
+def agreed_key_for(msg, suite, s_v=None, qs_u=None, qsign_u=None, s_own=None, qs_peer=None):
+    """The recipient's content key for an agreed-key message: One-Pass DH
+    with V's static private key s_v (and U's signing public key qsign_u to
+    check the ephemeral key's signature: required), or the Static Unified
+    Model with own static private key and the peer's static public key."""
+    from . import agreement, ecdsa
+
+    kind, scheme, data = msg.key_info
+    if kind != AGREED_KEY:
+        raise SecurityError("not an agreed key")
+    c = agreement.curve(suite)
+    if scheme == ONE_PASS_DH:
+        n = 2 * c.size
+        if len(data) != 2 * n:
+            raise SecurityError("One-Pass DH key data must be a public key and its signature")
+        qe = data[0:n]
+        if qsign_u is None or not ecdsa.verify(c, qsign_u, qe, data[n:]):
+            raise SecurityError("the ephemeral key's signature does not verify")
+        return agreement.one_pass_dh_v(suite, s_v, qe, msg.originator, msg.recipient, None,
+                                       msg.transaction_id)
+    if data:
+        raise SecurityError("the Static Unified Model carries no key data")
+    return agreement.static_unified(suite, s_own, qs_peer, msg.originator, msg.recipient, None,
+                                    msg.transaction_id)
+
+
+# -- decoding -------------------------------------------------------------------------
+
+
+class GeneralCiphering:
+    """A decoded general-ciphering APDU.  key_info is None, (0, key_id,
+    None), (1, kek_id, wrapped key) or (2, scheme, key-ciphered-data);
+    `head` is the encoded header fields (the extra AAD), content the
+    SC || IC || information || T bytes."""
+
+    def __init__(self):
+        self.transaction_id = None
+        self.originator = None
+        self.recipient = None
+        self.date_time = None
+        self.other_information = None
+        self.key_info = None
+        self.head = None
+        self.content = None
+
+
+def _read_octets(buf, pos, end, what):
+    n, pos = decode_length(buf, pos, end)
+    if pos + n > end:
+        raise IncompleteData("%s truncated" % what, pos)
+    return bytes(buf[pos:pos + n]), pos + n
+
+
+def _read_byte(buf, pos, end, what):
+    if pos >= end:
+        raise IncompleteData("%s expected" % what, pos)
+    return buf[pos], pos + 1
+
+
+def decode(data):
+    end = len(data)
+    if not end:
+        raise IncompleteData("empty APDU", 0)
+    if data[0] != GENERAL_CIPHERING:
+        raise DecodeError("not a general-ciphering APDU (tag 0x%02X)" % data[0], 0)
+    m = GeneralCiphering()
+    pos = 1
+    m.transaction_id, pos = _read_octets(data, pos, end, "transaction-id")
+    m.originator, pos = _read_octets(data, pos, end, "originator-system-title")
+    m.recipient, pos = _read_octets(data, pos, end, "recipient-system-title")
+    m.date_time, pos = _read_octets(data, pos, end, "date-time")
+    m.other_information, pos = _read_octets(data, pos, end, "other-information")
+    m.head = bytes(data[1:pos])
+    flag, pos = _read_byte(data, pos, end, "key-info flag")
+    if flag == 1:
+        at = pos
+        kind, pos = _read_byte(data, pos, end, "key-info choice")
+        if kind == IDENTIFIED_KEY:
+            kid, pos = _read_byte(data, pos, end, "key-id")
+            m.key_info = (IDENTIFIED_KEY, kid, None)
+        elif kind == WRAPPED_KEY:
+            kid, pos = _read_byte(data, pos, end, "kek-id")
+            wrapped, pos = _read_octets(data, pos, end, "key-ciphered-data")
+            m.key_info = (WRAPPED_KEY, kid, wrapped)
+        elif kind == AGREED_KEY:
+            params, pos = _read_octets(data, pos, end, "key-parameters")
+            kd, pos = _read_octets(data, pos, end, "key-ciphered-data")
+            if len(params) != 1:
+                raise DecodeError("key-parameters is one byte", at + 1)
+            m.key_info = (AGREED_KEY, params[0], kd)
+        else:
+            raise DecodeError("key-info choice %d unknown" % kind, at)
+    elif flag != 0:
+        raise DecodeError("bad OPTIONAL flag 0x%02X" % flag, pos - 1)
+    m.content, pos = _read_octets(data, pos, end, "ciphered-content")
+    if pos != end:
+        raise DecodeError("bytes after the general-ciphering APDU", pos)
+    if len(m.originator) != 8:
+        raise SecurityError("originator system title must be 8 bytes")
+    return m
+
+
+class Unprotected:
+    __slots__ = ("apdu", "sc", "ic", "message")
+
+    def __init__(self, apdu, sc, ic, message):
+        self.apdu = apdu
+        self.sc = sc
+        self.ic = ic
+        self.message = message
+
+
+def open_message(msg, key, ak):
+    """(sc, ic, plain APDU) of a decoded message under its content key."""
+    return unprotect_content(msg.content, msg.originator, key, ak, 0, None, msg.head)
+
+
+def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
+    """Open a general-ciphering APDU.  The content key: ek (no key-info, or
+    identified global unicast), broadcast_key (identified broadcast), the
+    key unwrapped with kek (wrapped-key), or agreed(message) (agreed-key:
+    e.g. a lambda around agreed_key_for)."""
+    msg = decode(data)
+    ki = msg.key_info
+    if ki is None:
+        key = ek
+    elif ki[0] == IDENTIFIED_KEY:
+        if ki[1] == KEY_ID_GLOBAL_UNICAST:
+            key = ek
+        elif ki[1] == KEY_ID_GLOBAL_BROADCAST:
+            key = broadcast_key
+        else:
+            raise SecurityError("identified key id %d unknown" % ki[1])
+    elif ki[0] == WRAPPED_KEY:
+        if ki[1] != KEK_ID_MASTER:
+            raise SecurityError("kek-id %d unknown" % ki[1])
+        if kek is None:
+            raise SecurityError("no key-encrypting key")
+        from .keywrap import unwrap
+
+        key = unwrap(kek, ki[2])
+    else:
+        if ki[1] != ONE_PASS_DH and ki[1] != STATIC_UNIFIED:
+            raise SecurityError("key agreement scheme %d unknown" % ki[1])
+        if agreed is None:
+            raise SecurityError("no key agreement keys")
+        key = agreed(msg)
+    if key is None:
+        raise SecurityError("no key for this general-ciphering APDU")
+    sc, ic, apdu = open_message(msg, key, ak)
+    return Unprotected(apdu, sc, ic, msg)
