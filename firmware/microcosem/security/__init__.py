@@ -9,6 +9,7 @@
                engines' hooks ServerSecurity / ClientSecurity
     general_ciphering  general-ciphering (0xDD) with identified, wrapped or
                agreed keys
+    signing    general-signing (0xDF), ECDSA over the encoded fields
     agreement  the key agreement schemes C(2e,0s), C(1e,1s), C(0e,2s), C(2e,2s)
     hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
                hooks ServerAuthenticator / ClientAuthenticator
