@@ -61,13 +61,18 @@ class _Gcm:
     The plaintext is returned only after the (constant-time) comparison.
     """
 
-    __slots__ = ("_a", "seal")
+    __slots__ = ("_a", "seal", "compare")
 
     def __init__(self, key):
         self._a = AESGCM(bytes(key))
         # seal(iv, plaintext, aad) is AESGCM.encrypt itself: no Python frame
-        # between the DLMS layer and OpenSSL.
+        # between the DLMS layer and OpenSSL.  With `compare` (constant
+        # time) ciphering opens SC 0x30 APDUs inline with two seals, as
+        # open() does.  (A Cipher(GCM(iv, tag, min_tag_length=12)) would
+        # check a 12-byte tag in one pass, but building it costs 15 us
+        # against 2.3 for a seal of 1 KiB: measured with cryptography 50.)
         self.seal = self._a.encrypt
+        self.compare = hmac.compare_digest
 
     def open(self, iv, ciphertext, tag, aad):
         a = self._a

@@ -59,3 +59,31 @@ def test_general_ciphering_equals_gurux(dedicated, apdu, title, ek, ak, ic, sc):
     kw = {"dedicated_key": ek} if dedicated else {}
     u = ciphering.unprotect(ours, None, None if dedicated else ek, ak, **kw)
     assert u.apdu == apdu and u.system_title == title and u.general
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys, keys, titles, counters, plain_tags, st.binary(max_size=300),
+       st.integers(0, 400), st.integers(0, 255))
+def test_host_fast_path_equals_the_general_path(ek, ak, title, ic, tag, body, where, flip):
+    # A bytes key takes the host's fast path (SC 0x30, native seal); the same
+    # key as a bytearray cannot be a cache key and takes the general path.
+    # Same bytes out, same plaintext back, and any changed byte the same
+    # refusal (or the same answer, for a flip that changes nothing).
+    from microcosem.errors import DlmsError
+
+    plain = bytes((tag,)) + body
+    ciphering.protect(plain, title, ic, ek, ak)  # the key is now cached
+    fast = ciphering.protect(plain, title, ic, ek, ak)
+    assert fast == ciphering.protect(plain, title, ic, bytearray(ek), ak)
+    assert ciphering.unprotect(fast, title, ek, ak).apdu == plain
+    bad = bytearray(fast)
+    bad[where % len(bad)] ^= flip
+    bad = bytes(bad)
+    results = []
+    for k in (ek, bytearray(ek)):
+        try:
+            u = ciphering.unprotect(bad, title, k, ak)
+            results.append((u.apdu, u.sc, u.ic))
+        except DlmsError as e:
+            results.append(type(e))
+    assert results[0] == results[1]
