@@ -10,6 +10,8 @@
     general_ciphering  general-ciphering (0xDD) with identified, wrapped or
                agreed keys
     signing    general-signing (0xDF), ECDSA over the encoded fields
+    x509       enough X.509 DER for the subject key and the CA's signature,
+               and PKCS#10 requests built by hand
     agreement  the key agreement schemes C(2e,0s), C(1e,1s), C(0e,2s), C(2e,2s)
     hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
                hooks ServerAuthenticator / ClientAuthenticator
