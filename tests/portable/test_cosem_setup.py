@@ -131,5 +131,5 @@ def test_security_setup_attributes():
     s.action(1, (ENUM, 0x3C), None)
     assert _code(s.action, 1, (ENUM, 0x04), None) == 250   # never weakened
     assert _code(s.action, 1, (UNSIGNED, 0x3C), None) == 12
-    assert _code(s.action, 2, (ARRAY, []), None) == 3
+    assert _code(s.action, 2, (ARRAY, []), None) == 250   # no master key: test_cosem_setup_security
     assert s.METHOD_COUNT == 8 and sn_target(SecuritySetup("0.0.43.0.0.255", short_name=0), 0x30) == ("m", 1)

@@ -260,8 +260,10 @@ class SecuritySetup(_Setup):
     security_activate (1) raises the policy (bits: 0x04 authenticated requests,
     0x08 encrypted requests, 0x10 / 0x20 the same for responses...) and tells
     the ciphering layer through `on_activate`.  The other methods (key
-    transfer and agreement, the certificate ones) change keys, which the
-    ciphering layer owns: they are refused here until that layer provides them."""
+    transfer and agreement, key pairs, the certificate ones) change keys,
+    which the ciphering layer owns: security.setup_methods runs them, on the
+    attributes the firmware sets (security, master_key, key_pairs, trusted,
+    stored: see that module)."""
 
     class_id = 64
     version = 1
@@ -295,4 +297,10 @@ class SecuritySetup(_Setup):
                 self.on_activate(self, new)
             self.security_policy = parameters
             return None
+        if 2 <= m <= 8:
+            # key_transfer .. remove_certificate: the keys are the ciphering
+            # layer's, so the methods live there, loaded on first use.
+            from ..security.setup_methods import action
+
+            return action(self, m, parameters, ctx)
         raise AccessError("security setup method %d not provided" % m, READ_WRITE_DENIED)

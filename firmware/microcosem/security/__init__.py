@@ -12,6 +12,8 @@
     signing    general-signing (0xDF), ECDSA over the encoded fields
     x509       enough X.509 DER for the subject key and the CA's signature,
                and PKCS#10 requests built by hand
+    setup_methods  Security setup's methods 2-8 (key transfer and agreement,
+               key pairs, certificates), loaded by cosem.setup on first use
     agreement  the key agreement schemes C(2e,0s), C(1e,1s), C(0e,2s), C(2e,2s)
     hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
                hooks ServerAuthenticator / ClientAuthenticator
