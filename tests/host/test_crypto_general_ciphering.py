@@ -147,3 +147,34 @@ def test_suite_2_general_ciphering_with_static_unified():
     assert u.apdu == GET and u.sc == 0x32
     with pytest.raises(SecurityError):  # a suite 1 SC with the 32-byte key
         gc.protect(GET, tid, O, R, 3, key, AK, 0x31, ki)
+
+
+def test_server_engine_answers_a_general_ciphering_get():
+    # After HLS-GMAC, our server engine takes a general-ciphering GET
+    # (wrapped content key) and answers with one: same transaction id,
+    # titles swapped, the key wrapped again under the master key.
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "portable"))
+    from test_ciphering_engines import AK as EAK, ST_C, ST_S, make
+    from engine_fixtures import REGISTER_LN
+    from microcosem import axdr
+
+    s, server, wire, csec, ssec = make()
+    s.associate()
+    value = s.get(3, REGISTER_LN, 2)  # glo-: the client's counters are below 50
+    kek = bytes(range(32, 48))
+    ssec.master_key = kek
+    key = bytes(range(48, 64))
+    get = b"\xc0\x01\xc1\x00\x03" + REGISTER_LN + b"\x02\x00"  # get-request-normal, value
+    tid = bytes.fromhex("0000000000000042")
+    req = gc.protect(get, tid, ST_C, ST_S, 50, key, EAK, 0x30, gc.wrapped_key(kek, key))
+    reply = server.handle(req, 1)
+    u = gc.unprotect(reply, EAK, kek=kek)
+    m = u.message
+    assert m.transaction_id == tid and m.originator == ST_S and m.recipient == ST_C
+    assert u.apdu[0:4] == b"\xc4\x01\xc1\x00"  # get-response-normal, data
+    assert axdr.decode(u.apdu[4:]) == value
+    # the same counter again: an exception response, in the clear
+    assert server.handle(req, 1)[0] == 0xD8

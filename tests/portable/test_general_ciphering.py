@@ -1,6 +1,7 @@
-# heapsize: 72k
-# (72k: ciphering, gcm, keywrap and general_ciphering are loaded together, about
-# 14 KiB of .mpy; 64k fails at import)
+# heapsize: 80k
+# (80k: ciphering, gcm, keywrap and general_ciphering are loaded together, about
+# 15 KiB of .mpy, and the server hook test keeps cryptolib objects of five keys;
+# 64k fails at import, 72k in that test)
 """general-ciphering (0xDD): the layout written out byte by byte for each
 key-info (none, identified, wrapped, agreed), the AAD with the header fields
 written out by hand, round trips, and refusals.  The agreed-key forms (ECDH)
@@ -126,3 +127,40 @@ def test_refusals_are_dlms_errors():
     # A 7-byte originator title is refused (it is half of the IV).
     short = b"\xdd" + HEAD[:9] + b"\x07" + ORIG[:7] + HEAD[18:] + good[30:]
     raises(SecurityError, gc.decode, short)
+
+
+class _Ctx:
+    client_system_title = ORIG
+    dedicated_key = None
+
+
+def test_server_hook_answers_in_kind():
+    from microcosem.errors import ServiceError
+    from microcosem.security.ciphering import ServerSecurity
+
+    sec = ServerSecurity(RECIP, EK, AK, ic=100, broadcast_key=BK)
+    sec.master_key = KEK
+    answer = unhex("C401C100090401020304")
+    for n, ki, key in ((1, None, EK), (2, gc.identified_key(0), EK), (3, gc.identified_key(1), BK),
+                       (4, gc.wrapped_key(KEK, unhex("00112233445566778899AABBCCDDEEFF")),
+                        unhex("00112233445566778899AABBCCDDEEFF"))):
+        sc = 0x70 if key is BK else 0x30
+        req = gc.protect(GET, TID, ORIG, RECIP, n, key, AK, sc, ki)
+        assert sec.unprotect(_Ctx(), req) == GET
+        a = sec.protect(_Ctx(), answer)
+        m = gc.decode(a)
+        assert m.transaction_id == TID and m.originator == RECIP and m.recipient == ORIG
+        u = gc.unprotect(a, AK, ek=EK, kek=KEK)
+        assert u.apdu == answer and u.sc == 0x30 and u.ic == 100 + n - 1
+        if n == 3:
+            assert m.key_info == (0, 0, None)  # a broadcast request is answered unicast
+        elif n == 4:
+            assert m.key_info[0] == 1 and keywrap.unwrap(KEK, m.key_info[2]) == key
+        else:
+            assert (m.key_info is None) == (ki is None)
+    old = gc.protect(GET, TID, ORIG, RECIP, 4, EK, AK)
+    raises(ServiceError, sec.unprotect, _Ctx(), old)  # the counter again: refused
+    other = gc.protect(GET, TID, ORIG, ORIG, 9, EK, AK)  # for another recipient
+    raises(SecurityError, sec.unprotect, _Ctx(), other)
+    agreed = gc.protect(GET, TID, ORIG, RECIP, 10, EK, AK, 0x31, gc.agreed_key(2))
+    raises(SecurityError, sec.unprotect, _Ctx(), agreed)
