@@ -127,11 +127,10 @@ def test_schemes_equal_cryptography_ecdh_and_concat_kdf(suite, curve, ccurve, h,
     assert agreement.ephemeral_unified(suite, e_u, qe_v, O, R) == _theirs(h, n, ze, alg + O + R)
     assert agreement.ephemeral_unified(suite, e_v, qe_u, O, R) == _theirs(h, n, ze, alg + O + R)
     assert (agreement.static_unified(suite, s_v, qs_u, O, R, None, tid)
-            == _theirs(h, n, zs, alg + O + tid + R))
-    assert agreement.one_pass_dh_v(suite, s_v, qe_u, O, R, None, tid) == _theirs(
-        h, n, z1, alg + O + tid + R)
-    key, _, qe = agreement.one_pass_dh_u(suite, qs_v, O, R, None, tid, lambda k: e_u)
-    assert qe == qe_u and key == _theirs(h, n, z1, alg + O + tid + R)
+            == _theirs(h, n, zs, alg + O + b"\x08" + tid + R))
+    assert agreement.one_pass_dh_v(suite, s_v, qe_u, O, R) == _theirs(h, n, z1, alg + O + R)
+    key, _, qe = agreement.one_pass_dh_u(suite, qs_v, O, R, None, lambda k: e_u)
+    assert qe == qe_u and key == _theirs(h, n, z1, alg + O + R)
     assert agreement.full_unified(suite, e_v, s_v, qe_u, qs_u, O, R) == _theirs(
         h, n, ze + zs, alg + O + R)
 

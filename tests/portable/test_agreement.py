@@ -41,17 +41,18 @@ def test_ephemeral_unified_both_sides():
 
 def test_one_pass_dh_both_sides():
     seq = [E_U]
-    key, e, qe = agreement.one_pass_dh_u(1, _pub(S_V), U, V, None, TID, lambda n: seq.pop())
+    key, e, qe = agreement.one_pass_dh_u(1, _pub(S_V), U, V, None, lambda n: seq.pop())
     assert e == E_U and qe == _pub(E_U)
-    assert agreement.one_pass_dh_v(1, S_V, qe, U, V, None, TID) == key
-    assert key == _kdf1(ec.ecdh(P256, S_V, _pub(E_U)), TID + V)
-    assert agreement.one_pass_dh_v(1, S_V, qe, U, V) != key  # without the transaction id
+    assert agreement.one_pass_dh_v(1, S_V, qe, U, V) == key
+    assert key == _kdf1(ec.ecdh(P256, S_V, _pub(E_U)), V)
+    assert agreement.one_pass_dh_v(1, S_V, qe, V, U) != key  # the titles swapped
 
 
 def test_static_unified_both_sides():
     ku = agreement.static_unified(1, S_U, _pub(S_V), U, V, None, TID)
     kv = agreement.static_unified(1, S_V, _pub(S_U), U, V, None, TID)
-    assert ku == kv == _kdf1(ec.ecdh(P256, S_U, _pub(S_V)), TID + V)
+    # PartyVInfo = the encoded transaction-id (08 || 8 bytes) || V's title
+    assert ku == kv == _kdf1(ec.ecdh(P256, S_U, _pub(S_V)), b"\x08" + TID + V)
     assert agreement.static_unified(1, S_U, _pub(S_V), U, V, None, b"\x00" * 7 + b"\x02") != ku
     raises(SecurityError, agreement.static_unified, 1, S_U, _pub(S_V), U, V)
 

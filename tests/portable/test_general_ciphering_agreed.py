@@ -25,7 +25,7 @@ E_U = unhex("38F65D6DCE47676044D58CE5139582D568F64BB16098D179DBAB07741DD5CAEB")
 def test_one_pass_dh_round_trip():
     qs_v = ec.public_key(P256, S_V)
     qsign_u = ec.public_key(P256, SIGN_U)
-    key, ki = gc.agree_one_pass(1, qs_v, SIGN_U, ORIG, RECIP, TID, lambda n: E_U)
+    key, ki = gc.agree_one_pass(1, qs_v, SIGN_U, ORIG, RECIP, lambda n: E_U)
     qe = ec.public_key(P256, E_U)
     # agreed-key, key-parameters 01, key-ciphered-data: Qe (64) || r||s (64)
     assert ki[0:4] == b"\x02\x01\x01\x81" and ki[4] == 128 and ki[5:69] == qe
@@ -38,7 +38,7 @@ def test_one_pass_dh_round_trip():
 
     u = gc.unprotect(apdu, AK, agreed=agreed)
     assert u.apdu == GET and u.sc == 0x31
-    assert agreed(u.message) == agreement.one_pass_dh_v(1, S_V, qe, ORIG, RECIP, None, TID)
+    assert agreed(u.message) == agreement.one_pass_dh_v(1, S_V, qe, ORIG, RECIP)
     # The signature must be U's: another signing key's public key fails.
     other = ec.public_key(P256, S_U)
     raises(SecurityError, gc.unprotect, apdu, AK, agreed=lambda m: gc.agreed_key_for(

@@ -8,8 +8,8 @@ bytes, or 04||X||Y) and returns the derived key; both sides call the same
 function with their own half and get the same bytes.
 
     ephemeral_unified(suite, e_own, Qe_peer, title_u, title_v, alg)   C(2e,0s)
-    one_pass_dh_u(suite, Qs_v, title_u, title_v, alg, tid)  -> (key, e_u, Qe_u)
-    one_pass_dh_v(suite, s_v, Qe_u, title_u, title_v, alg, tid)       C(1e,1s)
+    one_pass_dh_u(suite, Qs_v, title_u, title_v, alg)  -> (key, e_u, Qe_u)
+    one_pass_dh_v(suite, s_v, Qe_u, title_u, title_v, alg)            C(1e,1s)
     static_unified(suite, s_own, Qs_peer, title_u, title_v, alg, tid) C(0e,2s)
     full_unified(suite, e_own, s_own, Qe_peer, Qs_peer, title_u, title_v, alg)
                                                                       C(2e,2s)
@@ -18,11 +18,11 @@ Z is ECDH's x coordinate (security.ec.ecdh); where a scheme has two, Z =
 Ze || Zs (SP 800-56A 6.1.1.2: the ephemeral secret first).  The key comes from
 the concatenation KDF (security.kdf) with SHA-256 (suite 1) or SHA-384
 (suite 2) and OtherInfo = AlgorithmID || PartyUInfo || PartyVInfo, where
-PartyUInfo is U's system title and PartyVInfo V's.  The schemes with a
-static key on both sides and no ephemeral one give the same Z every time,
-so there the transaction id of the general-ciphering APDU (8 bytes) comes
-first in PartyVInfo: PartyVInfo = transaction-id || V's title (the same in
-One-Pass DH when a transaction id is given).  `alg` is a security.kdf
+PartyUInfo is U's system title and PartyVInfo V's.  The Static Unified
+Model, with a static key on both sides and no ephemeral one, gives the same
+Z every time, so there the general-ciphering APDU's transaction-id, as it is
+encoded (length 08 and 8 bytes), comes first: PartyVInfo = 08 ||
+transaction-id || V's title (as gurux-dlms computes it too).  `alg` is a security.kdf
 algorithm id: AES_GCM_128 for suite 1, AES_GCM_256 for suite 2 by default;
 the AES key wrap ids give a key-encrypting key.
 """
@@ -57,7 +57,10 @@ def derive(suite, z, title_u, title_v, alg=None, transaction_id=None):
     """The key from shared secret(s) z and the parties' system titles."""
     v = _title(title_v)
     if transaction_id is not None:
-        v = bytes(transaction_id) + v
+        tid = bytes(transaction_id)
+        if len(tid) > 0x7F:
+            raise SecurityError("transaction-id too long")
+        v = bytes((len(tid),)) + tid + v
     return kdf.dlms_kdf(suite, z, _alg(suite, alg), _title(title_u), v)
 
 
@@ -69,8 +72,7 @@ def ephemeral_unified(suite, e_own, qe_peer, title_u, title_v, alg=None):
     return derive(suite, ec.ecdh(c, e_own, qe_peer), title_u, title_v, alg)
 
 
-def one_pass_dh_u(suite, qs_v, title_u, title_v, alg=None, transaction_id=None,
-                  random=None):
+def one_pass_dh_u(suite, qs_v, title_u, title_v, alg=None, random=None):
     """C(1e,1s), One-Pass Diffie-Hellman, U's side: a fresh ephemeral key
     pair against V's static key agreement key.  (key, e_u, Qe_u): Qe_u goes
     to V (in general-ciphering's key-ciphered-data), e_u may be dropped."""
@@ -79,14 +81,14 @@ def one_pass_dh_u(suite, qs_v, title_u, title_v, alg=None, transaction_id=None,
         e_u, qe_u = ec.generate_keypair(c)
     else:
         e_u, qe_u = ec.generate_keypair(c, random)
-    key = derive(suite, ec.ecdh(c, e_u, qs_v), title_u, title_v, alg, transaction_id)
+    key = derive(suite, ec.ecdh(c, e_u, qs_v), title_u, title_v, alg)
     return key, e_u, qe_u
 
 
-def one_pass_dh_v(suite, s_v, qe_u, title_u, title_v, alg=None, transaction_id=None):
+def one_pass_dh_v(suite, s_v, qe_u, title_u, title_v, alg=None):
     """C(1e,1s), V's side: V's static private key with U's ephemeral key."""
     c = curve(suite)
-    return derive(suite, ec.ecdh(c, s_v, qe_u), title_u, title_v, alg, transaction_id)
+    return derive(suite, ec.ecdh(c, s_v, qe_u), title_u, title_v, alg)
 
 
 def static_unified(suite, s_own, qs_peer, title_u, title_v, alg=None, transaction_id=None):

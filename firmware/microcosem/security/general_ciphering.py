@@ -26,13 +26,13 @@ without breaking the tag (gurux-dlms computes the same for SC 0x3n).
 For One-Pass Diffie-Hellman the key-ciphered-data is U's ephemeral public
 key followed by U's ECDSA signature of it (the recipient knows U's signing
 key from its certificate); the Static Unified Model carries none.  The
-agreed key comes from security.agreement with the transaction id.
+agreed key comes from security.agreement (the Static Unified Model's with
+the transaction-id in its KDF input).
 
     protect(apdu, transaction_id, originator, recipient, ic, key, ak,
             sc=0x30, key_info=None, date_time=b"", other_information=b"")
     identified_key(key_id), wrapped_key(kek, key), agreed_key(scheme, data) -> key-info bytes
-    agree_one_pass(suite, qs_v, signing_key, originator, recipient, transaction_id)
-        -> (key, key-info)
+    agree_one_pass(suite, qs_v, signing_key, originator, recipient) -> (key, key-info)
     agree_static(suite, s_own, qs_peer, originator, recipient, transaction_id)
         -> (key, key-info)
     decode(data) -> GeneralCiphering (the fields, key_info, content)
@@ -117,14 +117,12 @@ def protect(apdu, transaction_id, originator, recipient, ic, key, ak, sc=0x30, k
 # -- key agreement in the APDU ------------------------------------------------------
 
 
-def agree_one_pass(suite, qs_v, signing_key, originator, recipient, transaction_id,
-                   random=None):
+def agree_one_pass(suite, qs_v, signing_key, originator, recipient, random=None):
     """U's side of C(1e,1s): (content key, agreed-key key-info).  The
     ephemeral public key is signed with U's static signing key."""
     from . import agreement, ecdsa
 
-    key, _e, qe = agreement.one_pass_dh_u(suite, qs_v, originator, recipient, None,
-                                          transaction_id, random)
+    key, _e, qe = agreement.one_pass_dh_u(suite, qs_v, originator, recipient, None, random)
     sig = ecdsa.sign(agreement.curve(suite), signing_key, qe)
     return key, agreed_key(ONE_PASS_DH, qe + sig)
 
@@ -156,8 +154,7 @@ def agreed_key_for(msg, suite, s_v=None, qs_u=None, qsign_u=None, s_own=None, qs
         qe = data[0:n]
         if qsign_u is None or not ecdsa.verify(c, qsign_u, qe, data[n:]):
             raise SecurityError("the ephemeral key's signature does not verify")
-        return agreement.one_pass_dh_v(suite, s_v, qe, msg.originator, msg.recipient, None,
-                                       msg.transaction_id)
+        return agreement.one_pass_dh_v(suite, s_v, qe, msg.originator, msg.recipient)
     if data:
         raise SecurityError("the Static Unified Model carries no key data")
     return agreement.static_unified(suite, s_own, qs_peer, msg.originator, msg.recipient, None,
