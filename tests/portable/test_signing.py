@@ -1,6 +1,7 @@
 # heapsize: 64k
 """general-signing (0xDF): the layout written out byte by byte, the
-signature over the encoded fields from transaction-id to content (RFC 6979
+signature over the encoded fields from transaction-id to other-information
+and the content's bytes (without its length, as gurux-dlms signs; RFC 6979
 makes it deterministic, so the whole APDU is fixed), verification, and a
 wrong signature, field or key refused with SecurityError.  P-256 (suite 1);
 P-384 in tests/host/test_crypto_signing."""
@@ -18,14 +19,14 @@ R = unhex("4D4D4D0000000001")
 TID = unhex("0000000000000001")
 NOTIFY = unhex("0F000000010C07EA0C01020F0000FF800000020209060001000000FF1200")  # a DataNotification
 
-SIGNED = (unhex("08 0000000000000001 08 4D4D4D0000BC614E 08 4D4D4D0000000001 00 00")
-          + bytes((len(NOTIFY),)) + NOTIFY)
+HEAD = unhex("08 0000000000000001 08 4D4D4D0000BC614E 08 4D4D4D0000000001 00 00")
+SIGNED = HEAD + NOTIFY
 
 
 def test_layout_and_signature():
     got = signing.sign(NOTIFY, TID, O, R, PRIV)
     sig = ecdsa.sign(P256, PRIV, SIGNED)
-    assert got == b"\xdf" + SIGNED + b"\x40" + sig
+    assert got == b"\xdf" + HEAD + bytes((len(NOTIFY),)) + NOTIFY + b"\x40" + sig
     m = signing.verify(got, PUB)
     assert m.content == NOTIFY and m.transaction_id == TID and m.originator == O
     assert m.recipient == R and m.date_time == b"" and m.other_information == b""

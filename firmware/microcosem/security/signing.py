@@ -11,9 +11,9 @@
 
 each OCTET STRING as an A-XDR length and its bytes.  The signature is
 ECDSA with the suite's curve and hash (suite 1: P-256 / SHA-256, 64 bytes;
-suite 2: P-384 / SHA-384, 96 bytes) over the encoded fields from
-transaction-id to content inclusive, the tag excluded: what the recipient
-checks is exactly the bytes it received before the signature.
+suite 2: P-384 / SHA-384, 96 bytes) over the five encoded fields from
+transaction-id to other-information followed by the content's bytes without
+their length (the tag excluded), as gurux-dlms (Java) checks it.
 
     sign(content, transaction_id, originator, recipient, private_key, suite=1,
          date_time=b"", other_information=b"") -> bytes
@@ -79,14 +79,17 @@ def sign(content, transaction_id, originator, recipient, private_key, suite=1, d
     from . import ecdsa
 
     curve = _curve(suite)
-    body = bytearray()
+    head = bytearray()
     for f in (transaction_id, originator, recipient, date_time, other_information, content):
         if len(f) > 0xFFFF:
             raise SecurityError("general-signing field longer than 65535 bytes")
-        _octets(body, bytes(f))
-    sig = ecdsa.sign(curve, private_key, body)
+    for f in (transaction_id, originator, recipient, date_time, other_information):
+        _octets(head, bytes(f))
+    content = bytes(content)
+    sig = ecdsa.sign(curve, private_key, bytes(head) + content)
     out = bytearray((GENERAL_SIGNING,))
-    out += body
+    out += head
+    _octets(out, content)
     _octets(out, sig)
     return bytes(out)
 
@@ -115,10 +118,10 @@ def decode(data):
         raise DecodeError("not a general-signing APDU (tag 0x%02X)" % data[0], 0)
     pos = 1
     vals = []
-    signed_end = 0
+    head_end = 0
     for what in _FIELDS:
-        if what == "signature":
-            signed_end = pos
+        if what == "content":
+            head_end = pos
         n, pos = decode_length(data, pos, end)
         if pos + n > end:
             raise IncompleteData("%s truncated" % what, pos)
@@ -129,7 +132,7 @@ def decode(data):
     m = GeneralSigning()
     (m.transaction_id, m.originator, m.recipient, m.date_time, m.other_information, m.content,
      m.signature) = vals
-    m.signed = bytes(data[1:signed_end])
+    m.signed = bytes(data[1:head_end]) + m.content
     return m
 
 
