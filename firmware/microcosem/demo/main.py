@@ -20,6 +20,12 @@ Settings come from a JSON file (`--config`) and flags, flags last:
     profile_rows            rows of load profile at start (1000)
     max_pdu                 server-max-receive-pdu-size (1024)
     push_wport              the wPort pushes are sent to (16)
+    tty                     a serial port to serve HDLC on as well ("": none), e.g.
+                            /dev/ttyUSB0 for an optical probe or an RS-485 dongle
+    baud                    its rate (9600); with mode_e, the fastest rate offered
+    mode_e                  1: the port opens with IEC 62056-21 mode E at 300 baud
+                            7E1, as a meter's optical port does (0)
+    physical                the HDLC lower address on an RS-485 line (0: point to point)
 
 A push (Push setup 0.0.25.9.0.255 method 1) is sent as a DataNotification
 in a wrapper frame over a new TCP connection to the "host:port" a client
@@ -37,9 +43,10 @@ DEFAULTS = (("host", "127.0.0.1"), ("port", 4059), ("transport", "wrapper"),
             ("serial", "MCS0000001"), ("reader_password", "12345678"),
             ("ek", "000102030405060708090A0B0C0D0E0F"), ("ak", "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"),
             ("system_title", "4D4D4D0000BC614E"), ("state", ""),
-            ("profile_rows", 1000), ("max_pdu", 1024), ("push_wport", 16))
+            ("profile_rows", 1000), ("max_pdu", 1024), ("push_wport", 16),
+            ("tty", ""), ("baud", 9600), ("mode_e", 0), ("physical", 0))
 _HEX = (("ek", 16), ("ak", 16), ("system_title", 8))
-_INTS = ("port", "profile_rows", "max_pdu", "push_wport")
+_INTS = ("port", "profile_rows", "max_pdu", "push_wport", "baud", "mode_e", "physical")
 
 
 class SettingsError(Exception):
@@ -130,6 +137,26 @@ async def deliver_pushes(meter, wport):
             print("microcosem demo meter: push to %s failed: %s" % (dest, e))
 
 
+def _serve_tty(s, meter):
+    """HDLC (after mode E, with mode_e) on the serial port, beside TCP."""
+    from ..io.serial import serve_hdlc, serve_optical
+    from ..io.tty import Tty
+
+    try:
+        tty = Tty(s["tty"], (s["baud"], 8, None, 1))
+    except (OSError, ValueError) as e:
+        raise SettingsError("cannot open %s: %s" % (s["tty"], e))
+    devices = ((1, meter.server),)
+    if s["mode_e"]:
+        asyncio.create_task(serve_optical(tty, devices, tty.set_line, baud=s["baud"]))
+        how = "mode E, then HDLC up to %d baud" % s["baud"]
+    else:
+        asyncio.create_task(serve_hdlc(tty, devices, physical_address=s["physical"] or None,
+                                       baud=s["baud"]))
+        how = "HDLC at %d baud" % s["baud"]
+    print("microcosem demo meter: serial port %s (%s)" % (s["tty"], how))
+
+
 async def serve(s, ready=None):
     from ..io.tcp import serve_tcp
 
@@ -139,6 +166,8 @@ async def serve(s, ready=None):
           "1 management (HLS-GMAC, system title %s); Ctrl-C stops"
           % (s["serial"], s["host"], s["port"], s["transport"], sys.implementation.name,
              s["system_title"].hex().upper()))
+    if s["tty"]:
+        _serve_tty(s, meter)
     if ready is not None:
         ready(meter, srv)
     try:
@@ -162,6 +191,9 @@ def main(argv):
     except KeyboardInterrupt:
         print("microcosem demo meter stopped")
         return 0
+    except SettingsError as e:
+        print("microcosem serve: %s" % e)
+        return 2
     except OSError as e:
         print("microcosem serve: cannot listen on %s:%d: %s" % (s["host"], s["port"], e))
         return 1

@@ -16,7 +16,7 @@ the next station at once.
 
 import asyncio
 
-from ..compat import ticks_ms
+from ..compat import ticks_diff, ticks_ms
 from .hdlc_link import HdlcLink
 
 _READ = 256
@@ -77,3 +77,71 @@ async def serve_hdlc(uart, devices, physical_address=None, de=None, baud=9600, p
     finally:
         link.close()
     return link
+
+
+def _drain_opening(opening, uart, set_line):
+    """Send what the opening has to say, apply its line changes; the agreed
+    baud rate once it is READY, else None."""
+    from ..profiles.iec21 import READY, SET_LINE
+
+    out = opening.data_to_send()
+    if out:
+        send(uart, out)
+    rate = None
+    ev = opening.next_event()
+    while ev is not None:
+        kind, value = ev
+        if kind == SET_LINE:
+            # the identification (or the confirmation) must leave at the old rate
+            flush = getattr(uart, "flush", None)
+            if flush is not None:
+                flush()
+            set_line(value)
+        elif kind == READY:
+            rate = value
+        ev = opening.next_event()
+    return rate
+
+
+async def serve_optical(uart, devices, set_line, opening=None, baud=9600, poll_ms=5,
+                        snrm_wait_ms=20000, stop=None, **hdlc_options):
+    """A meter's optical port: the IEC 62056-21 mode E opening (300 baud 7E1),
+    then HDLC at the rate agreed, then the opening again once the HDLC
+    connection has ended (DISC, inactivity) or no SNRM came within
+    snrm_wait_ms.  set_line((baud, data_bits, parity, stop_bits)) reconfigures
+    the UART; opening: a profiles.iec21.ModeEServer (one offering `baud`)."""
+    from ..profiles.iec21 import LINE_OPENING, ModeEServer
+
+    if opening is None:
+        opening = ModeEServer(baud=baud)
+    while stop is None or not stop():
+        opening.restart()
+        set_line(LINE_OPENING)
+        rate = None
+        while rate is None and (stop is None or not stop()):
+            data = uart.read(_READ)
+            now = ticks_ms()
+            if data:
+                opening.feed(data, now)
+            else:
+                opening.tick(now)
+            rate = _drain_opening(opening, uart, set_line)
+            await asyncio.sleep(0 if data else poll_ms / 1000)
+        if rate is None:
+            break
+        link = HdlcLink(devices, **hdlc_options)
+        start = ticks_ms()
+        try:
+            while stop is None or not stop():
+                try:
+                    moved = pump(link, uart, ticks_ms(), None, rate)
+                except OSError:
+                    moved = False
+                if link.connections:
+                    if not link.hdlc.connected:
+                        break  # DISC or inactivity: the next client signs on again
+                elif ticks_diff(ticks_ms(), start) > snrm_wait_ms:
+                    break  # signed on, then silent: back to the opening
+                await asyncio.sleep(0 if moved else poll_ms / 1000)
+        finally:
+            link.close()

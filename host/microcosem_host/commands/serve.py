@@ -14,7 +14,7 @@ import sys
 from ..cli import UsageError
 
 _FLAGS = ("host", "port", "transport", "serial", "reader_password", "ek", "ak", "system_title",
-          "state", "profile_rows", "max_pdu", "push_wport")
+          "state", "profile_rows", "max_pdu", "push_wport", "tty", "baud", "mode_e", "physical")
 
 
 def register(sub):
@@ -28,7 +28,7 @@ def register(sub):
     p.add_argument("--runtime", choices=("micropython", "cpython"), default="micropython",
                    help="run the meter under the MicroPython unix port (default) or CPython")
     p.add_argument("--config", help="JSON file of settings (the flags' names with _)")
-    p.add_argument("--serial", help="serial number (MCS0000001)")
+    p.add_argument("--serial-number", dest="serial", help="the meter's serial number (MCS0000001)")
     p.add_argument("--reader-password", dest="reader_password", help="LLS secret of SAP 17")
     p.add_argument("--ek", help="management encryption key, hex (000102...0F)")
     p.add_argument("--ak", help="management authentication key, hex (D0D1...DF)")
@@ -40,6 +40,13 @@ def register(sub):
     p.add_argument("--profile-rows", dest="profile_rows", type=int,
                    help="load-profile rows at start (1000)")
     p.add_argument("--max-pdu", dest="max_pdu", type=int, help="max receive PDU size (1024)")
+    p.add_argument("--serial", dest="tty", metavar="PORT",
+                   help="serve HDLC on this serial port too (/dev/ttyUSB0, a pty)")
+    p.add_argument("--baud", type=int, help="the serial port's rate (9600)")
+    p.add_argument("--mode-e", dest="mode_e", action="store_const", const=1,
+                   help="open the serial port with IEC 62056-21 mode E (an optical probe)")
+    p.add_argument("--physical", type=int,
+                   help="HDLC physical (lower) address on an RS-485 line")
     p.add_argument("--heap", default="2m", help="MicroPython heap (-X heapsize), e.g. 512k")
     p.set_defaults(func=run)
 
