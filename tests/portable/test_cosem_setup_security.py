@@ -130,17 +130,20 @@ def test_key_agreement_both_sides_agree():
     s.action(4, (ENUM, 0), None)  # the server's signature key pair
     s.action(6, (OCTET_STRING, CLIENT_CERT), None)
     e_u, qe_u = ec.generate_keypair(P256)
-    data = qe_u + ecdsa.sign(P256, CLIENT_PRIV, qe_u)
+    data = qe_u + ecdsa.sign(P256, CLIENT_PRIV, b"\x00" + qe_u)  # signed: key_id || Qe
     tag, answer = s.action(3, _keys((0, data)), Ctx())
     assert tag == ARRAY and answer[0][1][0] == (ENUM, 0)
     back = answer[0][1][1][1]
     qe_v, sig_v = back[:64], back[64:]
-    assert ecdsa.verify(P256, s.key_pairs[0][1], qe_v, sig_v)
+    assert ecdsa.verify(P256, s.key_pairs[0][1], b"\x00" + qe_v, sig_v)
     key = agreement.ephemeral_unified(1, e_u, qe_v, CLIENT_ST, ST)
     assert s.security.ek == key
     # the ephemeral key must be signed with the client's certificate key
-    forged = qe_u + ecdsa.sign(P256, s.key_pairs[0][0], qe_u)
+    forged = qe_u + ecdsa.sign(P256, s.key_pairs[0][0], b"\x00" + qe_u)
     assert _code(s.action, 3, _keys((0, forged)), Ctx()) == 250
+    # signed for another key id (2): not valid as key 0's
+    assert _code(s.action, 3, _keys((0, qe_u + ecdsa.sign(P256, CLIENT_PRIV, b"\x02" + qe_u))),
+                 Ctx()) == 250
     assert s.security.ek == key
     assert _code(s.action, 3, _keys((0, data[:-1])), Ctx()) == 250
     assert _code(s.action, 3, _keys((0, data)), None) == 250  # no client system title

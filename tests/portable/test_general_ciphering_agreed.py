@@ -28,8 +28,9 @@ def test_one_pass_dh_round_trip():
     key, ki = gc.agree_one_pass(1, qs_v, SIGN_U, ORIG, RECIP, lambda n: E_U)
     qe = ec.public_key(P256, E_U)
     # agreed-key, key-parameters 01, key-ciphered-data: Qe (64) || r||s (64)
+    # of key-id 00 || Qe
     assert ki[0:4] == b"\x02\x01\x01\x81" and ki[4] == 128 and ki[5:69] == qe
-    assert ecdsa.verify(P256, qsign_u, qe, ki[69:])
+    assert ecdsa.verify(P256, qsign_u, b"\x00" + qe, ki[69:])
     apdu = gc.protect(GET, TID, ORIG, RECIP, 1, key, AK, 0x31, ki)
     assert apdu[30:32] == b"\x01\x02"
 

@@ -24,8 +24,10 @@ as they are encoded (with their lengths): the header cannot be changed
 without breaking the tag (gurux-dlms computes the same for SC 0x3n).
 
 For One-Pass Diffie-Hellman the key-ciphered-data is U's ephemeral public
-key followed by U's ECDSA signature of it (the recipient knows U's signing
-key from its certificate); the Static Unified Model carries none.  The
+key X||Y followed by U's ECDSA signature of key-id || X || Y, key-id 0 (the
+uncompressed point with its 04 replaced by the key id, as gurux-dlms signs
+it; the recipient knows U's signing key from its certificate); the Static
+Unified Model carries none.  The
 agreed key comes from security.agreement (the Static Unified Model's with
 the transaction-id in its KDF input).
 
@@ -123,7 +125,7 @@ def agree_one_pass(suite, qs_v, signing_key, originator, recipient, random=None)
     from . import agreement, ecdsa
 
     key, _e, qe = agreement.one_pass_dh_u(suite, qs_v, originator, recipient, None, random)
-    sig = ecdsa.sign(agreement.curve(suite), signing_key, qe)
+    sig = ecdsa.sign(agreement.curve(suite), signing_key, b"\x00" + qe)
     return key, agreed_key(ONE_PASS_DH, qe + sig)
 
 
@@ -152,7 +154,7 @@ def agreed_key_for(msg, suite, s_v=None, qs_u=None, qsign_u=None, s_own=None, qs
         if len(data) != 2 * n:
             raise SecurityError("One-Pass DH key data must be a public key and its signature")
         qe = data[0:n]
-        if qsign_u is None or not ecdsa.verify(c, qsign_u, qe, data[n:]):
+        if qsign_u is None or not ecdsa.verify(c, qsign_u, b"\x00" + qe, data[n:]):
             raise SecurityError("the ephemeral key's signature does not verify")
         return agreement.one_pass_dh_v(suite, s_v, qe, msg.originator, msg.recipient)
     if data:

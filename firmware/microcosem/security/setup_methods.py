@@ -17,9 +17,10 @@ What the object holds (plain attributes, set by the firmware):
       broadcast, 2 authentication key, 3 the master key itself.
     3 key_agreement (array of {key_id, key_ciphered_data}): the Ephemeral
       Unified Model C(2e,0s): the client's ephemeral key Qe_U || its signature
-      under the client's signing key (from its certificate, entity client,
-      type digital signature, the association's client system title); the
-      answer is the server's Qe_V || its signature under key_pairs[0].  The
+      of key_id || Qe_U under the client's signing key (from its certificate,
+      entity client, type digital signature, the association's client system
+      title; the signed bytes as gurux-dlms forms them); the answer is the
+      server's Qe_V || its signature of key_id || Qe_V under key_pairs[0].  The
       key comes from security.agreement (U = client, V = server).
     4 generate_key_pair (enum), 5 generate_certificate_request (enum) ->
       PKCS#10 DER with CN = the server system title in hex, 6
@@ -205,7 +206,7 @@ def key_agreement(setup, parameters, ctx):
         if len(data) != 2 * n or ccurve is not curve:
             _refuse("key_ciphered_data is Qe || signature on the suite's curve")
         qe_u = data[0:n]
-        if not ecdsa.verify(curve, qsign_u, qe_u, data[n:]):
+        if not ecdsa.verify(curve, qsign_u, bytes((key_id,)) + qe_u, data[n:]):
             _refuse("the client's ephemeral key is not signed by its certificate's key")
         e_v, qe_v = ec.generate_keypair(curve)
         if key_id == 3:
@@ -218,7 +219,8 @@ def key_agreement(setup, parameters, ctx):
             _refuse("key agreement failed")
         new.append((key_id, key))
         answer.append((STRUCTURE, ((ENUM, key_id),
-                                   (OCTET_STRING, qe_v + ecdsa.sign(curve, sign_v, qe_v)))))
+                                   (OCTET_STRING, qe_v + ecdsa.sign(curve, sign_v,
+                                                                    bytes((key_id,)) + qe_v)))))
     _security(setup)
     for key_id, key in new:
         _install(setup, key_id, key)
