@@ -64,8 +64,11 @@ def test_key_transfer():
     kek2 = unhex("A0A1A2A3A4A5A6A7A8A9AAABACADAEAF")
     s.action(2, _keys((3, keywrap.wrap(KEK, kek2))), None)
     s.action(2, _keys((0, keywrap.wrap(kek2, EK))), None)
-    assert s.master_key == kek2 and s.security.ek == EK
-    s.master_key = None
+    assert s.master_key == kek2 == s.security.master_key and s.security.ek == EK
+    s.master_key = None  # then the ServerSecurity's is used
+    s.action(2, _keys((0, keywrap.wrap(kek2, new_ek))), None)
+    assert s.security.ek == new_ek
+    s.security.master_key = None
     assert _code(s.action, 2, _keys((0, keywrap.wrap(KEK, EK))), None) == 250
 
 

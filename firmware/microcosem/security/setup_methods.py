@@ -6,7 +6,8 @@ comes: a meter that never changes keys never loads this.
 What the object holds (plain attributes, set by the firmware):
     setup.security       the ServerSecurity the object is bound to (ek, ak,
                          broadcast_key are replaced in it)
-    setup.master_key     the KEK (key_transfer unwraps with it)
+    setup.master_key     the KEK (key_transfer unwraps with it; else the
+                         ServerSecurity's master_key; a new one goes to both)
     setup.key_pairs      {0: signature, 1: key agreement, 2: TLS} -> (private, X||Y)
     setup.trusted        DER certificates of the CAs an imported certificate
                          must be signed by (one level)
@@ -94,12 +95,15 @@ def _install(setup, key_id, key):
         sec.ak = key
     else:
         setup.master_key = key
+        sec.master_key = key  # general-ciphering's wrapped keys follow the new KEK
 
 
 def key_transfer(setup, parameters):
     from .keywrap import unwrap
 
     kek = getattr(setup, "master_key", None)
+    if kek is None:  # the ServerSecurity's, when the firmware gave it there only
+        kek = getattr(getattr(setup, "security", None), "master_key", None)
     if kek is None:
         _refuse("no master key")
     n = 32 if setup.security_suite[1] == 2 else 16
