@@ -5,8 +5,8 @@
 """Our client and our server, each with its security hooks (ClientSecurity /
 ClientAuthenticator, ServerSecurity / ServerAuthenticator), joined by a byte
 pipe that checks every APDU on the wire is a ciphered one: HLS-GMAC, then
-reads under SC 0x30, a dedicated key, authentication only, and
-general-glo-ciphering."""
+reads under SC 0x30, a dedicated key, authentication only,
+general-glo-ciphering and general-ciphering."""
 
 from checks import raises, unhex
 from engine_fixtures import REGISTER_LN, register
@@ -87,6 +87,16 @@ def test_dedicated_key_authentication_only_and_general():
     s.associate()
     assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
     assert 0xDB in wire.tags and _all_ciphered(wire.tags)
+
+
+def test_general_ciphering_both_ways():
+    # general-ciphering (0xDD) requests, answered in kind by ServerSecurity
+    s, _, wire, csec, ssec = make(general="ciphering")
+    s.associate()
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    after_aarq = wire.tags[2:]
+    assert after_aarq and all(t == 0xDD for t in after_aarq)  # the HLS reply too
+    assert csec.last_server_ic == ssec.ic - 1
 
 
 def test_wrong_key_no_association():

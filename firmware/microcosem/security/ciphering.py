@@ -573,7 +573,8 @@ class ClientSecurity:
     unprotect(client, apdu) with the client's system title and keys.
 
     Requests go as glo- APDUs under ek, or as ded- ones under dedicated_key
-    when one is given (general=True: general-glo/ded-ciphering instead); the
+    when one is given (general=True: general-glo/ded-ciphering instead;
+    general="ciphering": general-ciphering under ek, security.general_ciphering); the
     InitiateRequest always goes as glo-initiate-request under ek, and carries
     dedicated_key: the
     security layer owns the key, so it writes it into the InitiateRequest's
@@ -618,13 +619,30 @@ class ClientSecurity:
             ic = self._next_ic()
             return protect(apdu, self.system_title, ic, self.ek, self.ak, self.sc, False)
         ic = self._next_ic()
+        if self.general == "ciphering":
+            # general-ciphering (0xDD) under the global key, no key-info;
+            # the transaction id is the IC as 8 bytes (what gurux-dlms expects)
+            from . import general_ciphering as gc
+
+            title = self._server_title(client)
+            return gc.protect(apdu, ic.to_bytes(8, "big"), self.system_title,
+                              b"" if title is None else bytes(title), ic, self.ek, self.ak,
+                              self.sc)
         if self.general:
             return protect_general(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
         return protect(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
 
     def unprotect(self, client, apdu):
-        u = unprotect(apdu, self._server_title(client), self.ek, self.ak, self.dedicated_key,
-                      self.broadcast_key)
+        if apdu and apdu[0] == 0xDD:
+            from . import general_ciphering as gc
+
+            u = gc.unprotect(apdu, self.ak, self.ek, self.broadcast_key)
+            title = self._server_title(client)
+            if title is not None and bytes(title) != u.message.originator:
+                raise SecurityError("system title differs from the association's")
+        else:
+            u = unprotect(apdu, self._server_title(client), self.ek, self.ak, self.dedicated_key,
+                          self.broadcast_key)
         if self.last_server_ic is not None and u.ic <= self.last_server_ic:
             raise SecurityError("invocation counter %d not above %d" % (u.ic, self.last_server_ic))
         self.last_server_ic = u.ic
