@@ -1,8 +1,14 @@
 """Run every portable test module under the MicroPython unix port.
 
 Each tests/portable/test_*.py runs in its own `micropython` process with the
-heap its first lines ask for (`# heapsize: 64k`; 64k when silent), so a
-module that needs more heap than a meter has is visible in its header.
+heap its first lines ask for, so a module that needs more heap than a meter
+has is visible in its header:
+
+    # heapsize: 64k     the whole heap, code included (64k when silent)
+    # workheap: 64k     64k for the work on top of the heap the imported code
+                        keeps (measured first), as on a board whose code is
+                        frozen in flash and costs no heap; never less than the
+                        import itself needs
 
 The firmware and the tests are first compiled to .mpy with mpy-cross, as a
 board runs them (frozen or .mpy): compiling .py source on the device costs
@@ -30,21 +36,72 @@ def micropython():
     return tool("micropython")
 
 
-def heapsize(path):
+def heap_header(path):
+    """("heapsize", "64k") or ("workheap", "64k") from the module's first lines."""
     with open(path) as f:
         for _ in range(5):
-            m = re.match(r"#\s*heapsize:\s*(\S+)", f.readline())
+            m = re.match(r"#\s*(heapsize|workheap):\s*(\S+)", f.readline())
             if m:
-                return m.group(1)
-    return DEFAULT_HEAP
+                return m.group(1), m.group(2)
+    return "heapsize", DEFAULT_HEAP
+
+
+def size(text):
+    n = text.lower()
+    scale = 1024 if n.endswith("k") else 1024 * 1024 if n.endswith("m") else 1
+    return int(n.rstrip("km")) * scale
+
+
+def mp_env():
+    env = dict(os.environ)
+    env["MICROPYPATH"] = os.pathsep.join(
+        [".frozen", os.path.join(BUILD, "firmware"), os.path.join(BUILD, "tests")])
+    return env
+
+
+def _imports(name, heap, env):
+    # the heap kept once the test module (and so the code it tests) is imported, or None
+    script = "import gc\nimport checks\nimport %s\ngc.collect()\nprint('kept', gc.mem_alloc())" % name
+    proc = subprocess.run([micropython(), "-X", "heapsize=%d" % heap, "-c", script],
+                          capture_output=True, text=True, env=env, timeout=120)
+    m = re.search(r"^kept (\d+)", proc.stdout, re.M)
+    return int(m.group(1)) if m else None
+
+
+def code_heap(name, env):
+    """(heap the imported code keeps, smallest heap the import itself succeeds in).
+
+    A board runs this code frozen in flash, where it costs no heap; the unix
+    port loads it into the heap, so a `workheap` budget is given on top of it."""
+    top = 16 * 1024 * 1024
+    kept = _imports(name, top, env)
+    if kept is None:
+        raise RuntimeError("%s does not import under MicroPython" % name)
+    lo, hi = kept, max(kept * 3, 64 * 1024)  # the import's transient peak is under 3x
+    while hi - lo > 4096:
+        mid = (lo + hi) // 2
+        if _imports(name, mid, env) is None:
+            lo = mid
+        else:
+            hi = mid
+    return kept, hi
 
 
 def run(name, only):
     path = os.path.join(PORTABLE, name + ".py")
-    heap = heapsize(path)
-    env = dict(os.environ)
-    env["MICROPYPATH"] = os.pathsep.join(
-        [".frozen", os.path.join(BUILD, "firmware"), os.path.join(BUILD, "tests")])
+    env = mp_env()
+    kind, budget = heap_header(path)
+    if kind == "workheap":
+        try:
+            kept, importable = code_heap(name, env)
+        except RuntimeError as e:
+            return name, "-", 0, 1, str(e)
+        # 8k over the bare import's least: the runner's own import comes on top
+        total = max(importable + 8192, kept + size(budget))
+        heap = "%dk" % ((total + 1023) // 1024)
+        label = "%s = %s work + %dk code" % (heap, budget, (kept + 1023) // 1024)
+    else:
+        heap = label = budget
     cmd = [micropython(), "-X", "heapsize=" + heap, os.path.join(ROOT, "tools", "runtests.py")]
     if only:
         cmd += ["-k", only]
@@ -54,7 +111,7 @@ def run(name, only):
     passed, failed = (int(m.group(1)), int(m.group(2))) if m else (0, 1)
     if proc.returncode and not failed:
         failed = 1
-    return name, heap, passed, failed, out
+    return name, label, passed, failed, out
 
 
 def main(argv):

@@ -1,15 +1,11 @@
-# heapsize: 192k
-# The issue's heap target (64k), measured on the 64-bit unix port: the server engine alone (the
-# meter's side; the requests are written by hand, so the client's code is not loaded).
-#   code: axdr, cosemdate, ber, the APDU codecs, server/ = 125k of heap once imported (.mpy),
-#         the stand-in objects 4k more; the import's transient peak is higher still: at 172k
-#         this module fails while importing, at 176k everything passes.
+# workheap: 64k
+# The issue's heap target: the meter's work in 64k of heap beyond its code.  mptest measures
+# what the imported code keeps (axdr, ber, the APDU codecs, server/, the stand-in objects:
+# about 110k on the 64-bit unix port; frozen on a board, none) and runs this module with 64k
+# on top.  The requests are written by hand, so the client's code is not loaded.
 #   work: an association, 100 GETs and a 1000-row profile through 128-byte blocks (205 of
 #         them): the live heap grows about 1.6k during the transfer (test_long_get_streams
-#         bounds it at 2k) and nothing stays behind (test_work_leaves_nothing_behind).
-# So the work fits 64k with room to spare; the code does not, on a 64-bit port (a 32-bit
-# board needs about half, and frozen code costs no heap at all).  192k leaves the codec
-# owners some room to grow.
+#         bounds it) and nothing stays behind (test_work_leaves_nothing_behind).
 """Heap cost of the server engine's work: an association, 100 GETs, a 1000-row profile read."""
 
 import gc
