@@ -1,6 +1,6 @@
 # heapsize: 104k
 # (104k: ciphering, gcm, general_ciphering, ec, ecdsa, kdf and agreement
-# together; 96k fails since ciphering carries the general-ciphering hooks)
+# together; 96k fails since general_ciphering carries the engines' 0xDD hooks)
 """general-ciphering with agreed-key: One-Pass Diffie-Hellman C(1e,1s) (the
 ephemeral key signed by the originator) and the Static Unified Model
 C(0e,2s), each protected by one side and opened by the other; a bad

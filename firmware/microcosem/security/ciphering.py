@@ -493,35 +493,13 @@ class ServerSecurity:
 
     master_key = None  # the KEK of general-ciphering's wrapped-key (Security setup's too)
 
-    def _general(self, ctx, apdu, title):
-        # general-ciphering (0xDD): no key-info, identified key or wrapped
-        # key (security.general_ciphering).  The answer goes the same way:
-        # same transaction id, our title as originator, the same key (wrapped
-        # again under the master key).  An agreed key is refused here: the
-        # agreement keys are the application's (general_ciphering.agreed_key_for).
-        from . import general_ciphering as gc
-
-        u = gc.unprotect(apdu, self.ak, self.ek, self.broadcast_key, self.master_key)
-        m = u.message
-        if title is not None and bytes(title) != m.originator:
-            raise SecurityError("system title differs from the association's")
-        if m.recipient and m.recipient != self.system_title:
-            raise SecurityError("general-ciphering APDU for another recipient")
-        ki = m.key_info
-        key = self.ek
-        if ki is not None and ki[0] == gc.WRAPPED_KEY:
-            from .keywrap import unwrap
-
-            key = unwrap(self.master_key, ki[2])
-        elif ki is not None and ki[1] == gc.KEY_ID_GLOBAL_BROADCAST:
-            ki = (gc.IDENTIFIED_KEY, gc.KEY_ID_GLOBAL_UNICAST, None)  # answers are unicast
-        return u, m.originator, (m.transaction_id, ki, key)
-
     def unprotect(self, ctx, apdu):
         title = getattr(ctx, "client_system_title", None)
         general = None
-        if apdu and apdu[0] == 0xDD:
-            u, key, general = self._general(ctx, apdu, title)
+        if apdu and apdu[0] == 0xDD:  # general-ciphering: its module, loaded only then
+            from .general_ciphering import server_unprotect
+
+            u, key, general = server_unprotect(self, apdu, title)
         else:
             u = unprotect(apdu, title, self.ek, self.ak, getattr(ctx, "dedicated_key", None),
                           self.broadcast_key)
@@ -540,23 +518,12 @@ class ServerSecurity:
             self.last = (u.sc, u.dedicated, u.general)
         return u.apdu
 
-    def _protect_general(self, apdu, sc, how):
-        from . import general_ciphering as gc
-
-        recipient, tid, ki, key = how
-        if ki is None:
-            info = None
-        elif ki[0] == gc.WRAPPED_KEY:
-            info = gc.wrapped_key(self.master_key, key, ki[1])
-        else:
-            info = gc.identified_key(ki[1])
-        return gc.protect(apdu, tid, self.system_title, recipient, self._next_ic(), key, self.ak,
-                          sc, info)
-
     def protect(self, ctx, apdu):
         sc, dedicated, general = self.last if self.last is not None else (self.sc, False, False)
         if type(general) is tuple:  # the request was a general-ciphering APDU
-            return self._protect_general(apdu, sc & ~SC_BROADCAST, general)
+            from .general_ciphering import server_protect
+
+            return server_protect(self, apdu, sc & ~SC_BROADCAST, general)
         if apdu and (apdu[0] == 0x08 or apdu[0] == 0x0E):
             dedicated = False  # the InitiateResponse goes under the global key
         key = getattr(ctx, "dedicated_key", None) if dedicated else self.ek
@@ -620,26 +587,18 @@ class ClientSecurity:
             return protect(apdu, self.system_title, ic, self.ek, self.ak, self.sc, False)
         ic = self._next_ic()
         if self.general == "ciphering":
-            # general-ciphering (0xDD) under the global key, no key-info;
-            # the transaction id is the IC as 8 bytes (what gurux-dlms expects)
-            from . import general_ciphering as gc
+            from .general_ciphering import client_protect
 
-            title = self._server_title(client)
-            return gc.protect(apdu, ic.to_bytes(8, "big"), self.system_title,
-                              b"" if title is None else bytes(title), ic, self.ek, self.ak,
-                              self.sc)
+            return client_protect(self, client, apdu, ic)
         if self.general:
             return protect_general(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
         return protect(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
 
     def unprotect(self, client, apdu):
         if apdu and apdu[0] == 0xDD:
-            from . import general_ciphering as gc
+            from .general_ciphering import client_unprotect
 
-            u = gc.unprotect(apdu, self.ak, self.ek, self.broadcast_key)
-            title = self._server_title(client)
-            if title is not None and bytes(title) != u.message.originator:
-                raise SecurityError("system title differs from the association's")
+            u = client_unprotect(self, client, apdu)
         else:
             u = unprotect(apdu, self._server_title(client), self.ek, self.ak, self.dedicated_key,
                           self.broadcast_key)

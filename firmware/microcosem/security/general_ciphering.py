@@ -288,3 +288,59 @@ def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
         raise SecurityError("no key for this general-ciphering APDU")
     sc, ic, apdu = open_message(msg, key, ak)
     return Unprotected(apdu, sc, ic, msg)
+
+
+# -- the engines' hooks (ciphering.ServerSecurity / ClientSecurity call these
+# for 0xDD, so a meter that never sees general-ciphering never loads them) ----
+
+
+def server_unprotect(sec, apdu, title):
+    """ServerSecurity's side: no key-info, identified key or wrapped key
+    (under sec.master_key); an agreed key is refused here (the agreement keys
+    are the application's: agreed_key_for).  (Unprotected, originator, how
+    to answer: transaction id, key-info, content key)."""
+    u = unprotect(apdu, sec.ak, sec.ek, sec.broadcast_key, sec.master_key)
+    m = u.message
+    if title is not None and bytes(title) != m.originator:
+        raise SecurityError("system title differs from the association's")
+    if m.recipient and m.recipient != sec.system_title:
+        raise SecurityError("general-ciphering APDU for another recipient")
+    ki = m.key_info
+    key = sec.ek
+    if ki is not None and ki[0] == WRAPPED_KEY:
+        from .keywrap import unwrap
+
+        key = unwrap(sec.master_key, ki[2])
+    elif ki is not None and ki[1] == KEY_ID_GLOBAL_BROADCAST:
+        ki = (IDENTIFIED_KEY, KEY_ID_GLOBAL_UNICAST, None)  # answers are unicast
+    return u, m.originator, (m.transaction_id, ki, key)
+
+
+def server_protect(sec, apdu, sc, how):
+    """The answer in kind: same transaction id, our title as originator, the
+    same key (wrapped again under the master key)."""
+    recipient, tid, ki, key = how
+    if ki is None:
+        info = None
+    elif ki[0] == WRAPPED_KEY:
+        info = wrapped_key(sec.master_key, key, ki[1])
+    else:
+        info = identified_key(ki[1])
+    return protect(apdu, tid, sec.system_title, recipient, sec._next_ic(), key, sec.ak, sc, info)
+
+
+def client_protect(sec, client, apdu, ic):
+    """ClientSecurity(general="ciphering"): under the global key, no
+    key-info; the transaction id is the IC as 8 bytes (what gurux-dlms
+    expects)."""
+    title = sec._server_title(client)
+    return protect(apdu, ic.to_bytes(8, "big"), sec.system_title,
+                   b"" if title is None else bytes(title), ic, sec.ek, sec.ak, sec.sc)
+
+
+def client_unprotect(sec, client, apdu):
+    u = unprotect(apdu, sec.ak, sec.ek, sec.broadcast_key)
+    title = sec._server_title(client)
+    if title is not None and bytes(title) != u.message.originator:
+        raise SecurityError("system title differs from the association's")
+    return u
