@@ -9,7 +9,8 @@ Settings come from a JSON file (`--config`) and flags, flags last:
 
     host, port              where to listen (127.0.0.1, 4059)
     transport               "wrapper" (IEC 62056-47) or "hdlc" (IEC 62056-46 frames on the
-                            TCP connection, as Gurux's InterfaceType.HDLC; upper address 1)
+                            TCP connection, as Gurux's InterfaceType.HDLC; upper address 1),
+                            or "udp" (the wrapper in UDP datagrams on that port)
     serial                  the meter's serial number
     reader_password         LLS secret of client SAP 17 ("12345678")
     ek, ak                  the management association's global unicast encryption
@@ -99,8 +100,9 @@ def settings_from(argv):
         if len(b) != n:
             raise SettingsError("%s takes %d bytes in hex, not %r" % (k, n, s[k]))
         s[k] = b
-    if s["transport"] not in ("wrapper", "hdlc"):
-        raise SettingsError("transport %r is not served (wrapper and hdlc are)" % s["transport"])
+    if s["transport"] not in ("wrapper", "hdlc", "udp"):
+        raise SettingsError("transport %r is not served (wrapper, hdlc and udp are)"
+                            % s["transport"])
     if not 0 < s["port"] < 65536:
         raise SettingsError("port %d is out of range" % s["port"])
     return s
@@ -157,11 +159,27 @@ def _serve_tty(s, meter):
     print("microcosem demo meter: serial port %s (%s)" % (s["tty"], how))
 
 
+class _Task:
+    """A background task where a listener is expected: close() cancels it."""
+
+    def __init__(self, task):
+        self.task = task
+
+    def close(self):
+        self.task.cancel()
+
+
 async def serve(s, ready=None):
     from ..io.tcp import serve_tcp
 
     meter = make_meter(s)
-    srv = await serve_tcp(((1, meter.server),), s["host"], s["port"], transport=s["transport"])
+    devices = ((1, meter.server),)
+    if s["transport"] == "udp":
+        from ..io.udp import serve_udp, udp_socket
+
+        srv = _Task(asyncio.create_task(serve_udp(devices, sock=udp_socket(s["host"], s["port"]))))
+    else:
+        srv = await serve_tcp(devices, s["host"], s["port"], transport=s["transport"])
     print("microcosem demo meter %s on %s:%d (%s, %s): client SAP 16 public, 17 reader (LLS), "
           "1 management (HLS-GMAC, system title %s); Ctrl-C stops"
           % (s["serial"], s["host"], s["port"], s["transport"], sys.implementation.name,

@@ -24,7 +24,8 @@ def register(sub):
                                    "12345678), 1 (management, HLS-GMAC, ciphered).")
     p.add_argument("--host", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (4059)")
-    p.add_argument("--transport", choices=("wrapper", "hdlc"), help="wrapper (IEC 62056-47)")
+    p.add_argument("--transport", choices=("wrapper", "hdlc", "udp"),
+                   help="wrapper (IEC 62056-47, the default), hdlc (frames on TCP), udp (wrapper)")
     p.add_argument("--runtime", choices=("micropython", "cpython"), default="micropython",
                    help="run the meter under the MicroPython unix port (default) or CPython")
     p.add_argument("--config", help="JSON file of settings (the flags' names with _)")
