@@ -45,6 +45,7 @@ def test_one_pass_dh_round_trip():
     raises(SecurityError, gc.unprotect, apdu, AK, agreed=lambda m: gc.agreed_key_for(
         m, 1, s_v=S_V, qsign_u=other))
     raises(SecurityError, gc.agreed_key_for, u.message, 1, S_V)  # no signing key: refused
+    raises(SecurityError, gc.agreed_key_for, u.message, 1, None, None, qsign_u)  # no static key
     bad = bytearray(apdu)
     bad[40] ^= 1  # a byte of the ephemeral key: an invalid point (EcError) or a bad signature
     raises(DlmsError, gc.unprotect, bytes(bad), AK, agreed=agreed)
@@ -67,4 +68,5 @@ def test_static_unified_round_trip():
     # key data where the Static Unified Model has none
     odd = gc.protect(GET, TID, ORIG, RECIP, 9, key_u, AK, 0x31, gc.agreed_key(2, b"\x01"))
     raises(SecurityError, gc.unprotect, odd, AK, agreed=agreed)
+    raises(SecurityError, gc.unprotect, apdu, AK, agreed=lambda m: gc.agreed_key_for(m, 1))
 

@@ -150,6 +150,8 @@ def agreed_key_for(msg, suite, s_v=None, qs_u=None, qsign_u=None, s_own=None, qs
         raise SecurityError("not an agreed key")
     c = agreement.curve(suite)
     if scheme == ONE_PASS_DH:
+        if s_v is None:
+            raise SecurityError("no static key agreement key for One-Pass DH")
         n = 2 * c.size
         if len(data) != 2 * n:
             raise SecurityError("One-Pass DH key data must be a public key and its signature")
@@ -159,6 +161,8 @@ def agreed_key_for(msg, suite, s_v=None, qs_u=None, qsign_u=None, s_own=None, qs
         return agreement.one_pass_dh_v(suite, s_v, qe, msg.originator, msg.recipient)
     if data:
         raise SecurityError("the Static Unified Model carries no key data")
+    if s_own is None or qs_peer is None:
+        raise SecurityError("no static key agreement keys for the Static Unified Model")
     return agreement.static_unified(suite, s_own, qs_peer, msg.originator, msg.recipient, None,
                                     msg.transaction_id)
 
