@@ -1,4 +1,5 @@
-"""Security setup methods 4-7 with `cryptography` as the CA, in suites 1 and
+"""Security setup methods against peers: method 2 with gurux-dlms's key transfer
+parameters; methods 4-7 with `cryptography` as the CA, in suites 1 and
 2: the meter's key pair (method 4) goes out as a PKCS#10 request (method 5)
 that cryptography accepts; the certificate the CA issues from it is imported
 (method 6), listed in attribute 6 and exported (method 7) byte for byte."""
@@ -56,3 +57,33 @@ def test_request_issue_import_export(suite, ccurve, h):
                      .not_valid_after(t1).sign(other, h))
     with pytest.raises(AccessError):
         s.action(6, (OCTET_STRING, forged.public_bytes(serialization.Encoding.DER)), None)
+
+
+def test_gurux_key_transfer_parameters():
+    # gurux-dlms builds method 2's parameters (GXDLMSSecuritySetup.globalKeyTransfer:
+    # array of {key_id, key wrapped with GXDLMSSecureClient.encrypt}); our object
+    # unwraps and installs them.
+    from gurux_dlms import GXByteBuffer
+    from gurux_dlms.enums import DataType
+    from gurux_dlms.internal._GXCommon import _GXCommon
+    from gurux_dlms.secure.GXDLMSSecureClient import GXDLMSSecureClient
+
+    from microcosem import axdr
+
+    kek = bytes(range(16))
+    new = ((0, bytes(range(16, 32))), (2, bytes(range(32, 48))), (1, bytes(range(48, 64))))
+    bb = GXByteBuffer()
+    bb.setUInt8(DataType.ARRAY)
+    bb.setUInt8(len(new))
+    for key_id, key in new:
+        bb.setUInt8(DataType.STRUCTURE)
+        bb.setUInt8(2)
+        _GXCommon.setData(None, bb, DataType.ENUM, key_id)
+        _GXCommon.setData(None, bb, DataType.OCTET_STRING, GXDLMSSecureClient.encrypt(kek, key))
+    s = SecuritySetup("0.0.43.0.0.255", server_system_title=(OCTET_STRING, ST),
+                      security_suite=(ENUM, 0))
+    s.security = ServerSecurity(ST, bytes(16), bytes(16))
+    s.master_key = kek
+    s.action(2, axdr.decode(bytes(bb.array())), None)
+    assert (s.security.ek, s.security.ak, s.security.broadcast_key) == (new[0][1], new[1][1],
+                                                                        new[2][1])
