@@ -81,6 +81,7 @@ CONFIGS = (
      "suite 0 with HLS-GMAC, every APDU the client may meet (io/ holds server "
      "adapters only: a concentrator's own socket or UART loop drives the client)",
      _CORE + _PROFILES + _SUITE0 + (
+         "microcosem/profiles/hdlc_client.py",
          "microcosem/client.py", "microcosem/apdu/*.py",
      )),
     ("portable",
