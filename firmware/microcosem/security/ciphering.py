@@ -463,11 +463,13 @@ class ServerSecurity:
     answers it as a deciphering error (Green Book 9.2.7.2.4: a replayed
     counter is refused), as an ExceptionResponse invocation-counter-error
     naming the lowest counter it would take.  Answers use the request's protection (SC, glo-
-    or ded-, general or not).
+    or ded-, general or not).  suite (0, 1 or 2; None: any the key fits) is the
+    Security setup's security_suite: an APDU whose SC names another is refused,
+    as a deciphering error (the AARQ's InitiateRequest too: the AARE rejects).
     """
 
     def __init__(self, system_title, ek, ak, ic=0, broadcast_key=None, reserve=None, step=32,
-                 sc=0x30):
+                 sc=0x30, suite=None):
         self.system_title = bytes(system_title)
         self.ek = ek
         self.ak = ak
@@ -479,6 +481,7 @@ class ServerSecurity:
         self._limit = ic
         self.last_client_ic = {}  # client system title -> last IC accepted
         self.last = None  # how the last request came: (sc, dedicated, general)
+        self.suite = suite
 
     def _next_ic(self):
         ic = self.ic
@@ -504,6 +507,8 @@ class ServerSecurity:
             u = unprotect(apdu, title, self.ek, self.ak, getattr(ctx, "dedicated_key", None),
                           self.broadcast_key)
             key = u.system_title
+        if self.suite is not None and u.sc & 0x0F != self.suite:
+            raise SecurityError("security suite %d, not %d" % (u.sc & 0x0F, self.suite))
         last = self.last_client_ic.get(key)
         if last is not None and u.ic <= last:
             from ..errors import ServiceError
