@@ -51,6 +51,13 @@ except AttributeError:  # CPython, CircuitPython: a monotonic clock that never w
         return a + delta
 
 
+# Ints past the small-int range (2**30 on a 32-bit port) are heap objects on
+# MicroPython and CircuitPython: 128-bit arithmetic in a loop makes garbage at
+# every step, which fragments a small heap.  Code with a small-int form (GCM's
+# GHASH) takes it where this is True; CPython's big ints are cheap.
+BIGINT_GARBAGE = MICROPYTHON
+
+
 # UTC seconds since 1970 on every port: MicroPython's embedded ports count
 # from 2000 (time.gmtime(0) is 2000-01-01), the unix port and CPython from 1970.
 import time as _t
