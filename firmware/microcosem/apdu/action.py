@@ -10,36 +10,15 @@ Action-Response-With-Optional-Data is (result, return_parameters) where
 return_parameters is None, a Data value, or an int data-access-result.
 """
 
-from ..axdr import decode_data, encode_data, encode_length
+from ..axdr import decode_data, encode_data
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_count, decode_data_list, decode_datablock_sa, decode_descriptor,
-    decode_descriptors, decode_get_data_result, decode_marker, decode_u8, decode_u32,
-    encode_data_list, encode_datablock_sa, encode_descriptor, encode_descriptors,
-    encode_get_data_result, encode_u8, encode_u32,
+    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor, decode_descriptors,
+    decode_marker, decode_u8, decode_u32, encode_data_list, encode_datablock_sa,
+    encode_descriptor, encode_descriptors, encode_u8, encode_u32,
 )
-from .base import Names
 
 _ACTION_REQUEST = const(0xC3)
-_ACTION_RESPONSE = const(0xC7)
-
-
-def _decode_response_with_optional_data(buf, pos, end):
-    result, pos = decode_u8(buf, pos, end)
-    present, pos = decode_marker(buf, pos, end)
-    if not present:
-        return (result, None), pos
-    ret, pos = decode_get_data_result(buf, pos, end)
-    return (result, ret), pos
-
-
-def _encode_response_with_optional_data(out, result, ret):
-    encode_u8(out, result)
-    if ret is None:
-        out.append(0)
-    else:
-        out.append(1)
-        encode_get_data_result(out, ret)
 
 
 class ActionRequestNormal(ServiceApdu):
@@ -174,93 +153,14 @@ class ActionRequestWithPblock(ServiceApdu):
                    raw_data=raw), pos
 
 
-class ActionResponseNormal(ServiceApdu):
-    """result: Action-Result code; return_parameters: None, Data, or an int
-    data-access-result."""
-
-    TAG = _ACTION_RESPONSE
-    CHOICE = 1
-    FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
-    # (an int return_parameters is a data-access-result: DATA_ACCESS_RESULT_NAMES)
-    NAMES = Names(("result", "ACTION_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        _encode_response_with_optional_data(out, self.result, self.return_parameters)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (result, ret), pos = _decode_response_with_optional_data(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=result, return_parameters=ret), pos
-
-
-class ActionResponseWithPblock(ServiceApdu):
-    """A pblock of a long response: last_block, block_number, raw_data."""
-
-    TAG = _ACTION_RESPONSE
-    CHOICE = 2
-    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   raw_data=raw), pos
-
-
-class ActionResponseWithList(ServiceApdu):
-    """results: [(action_result int, return_parameters), ...], return_parameters
-    as in ActionResponseNormal (ACTION_RESULT_NAMES names each action_result)."""
-
-    TAG = _ACTION_RESPONSE
-    CHOICE = 3
-    FIELDS = ("invoke_id_and_priority", "results")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_length(out, len(self.results))
-        for result, ret in self.results:
-            _encode_response_with_optional_data(out, result, ret)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_count(buf, pos, end)
-        results = []
-        for _ in range(n):
-            r, pos = _decode_response_with_optional_data(buf, pos, end)
-            results.append(r)
-        return cls(invoke_id_and_priority=iip, results=results), pos
-
-
-class ActionResponseNextPblock(ServiceApdu):
-    """The server acknowledges pblock `block_number` of a long request."""
-
-    TAG = _ACTION_RESPONSE
-    CHOICE = 4
-    FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
-
-
 def __getattr__(name):
-    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
-    # (not __path__ and the like, which CPython's import machinery asks for)
+    # the responses (a client's, not a meter's) live in apdu/responses.py; the
+    # *_NAMES tables and the constants only the CLI uses in apdu/names.py (not
+    # __path__ and the like, which CPython's import machinery asks for)
     if name[0] == "_":
         raise AttributeError(name)
+    if "Response" in name:
+        from . import responses
+        return getattr(responses, name)
     from . import names
     return getattr(names, name)

@@ -10,16 +10,12 @@
 
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_datablock_g, decode_descriptor, decode_descriptors_with_selection,
-    decode_count, decode_get_data_result, decode_selective_access, decode_u8, decode_u32,
-    encode_datablock_g, encode_descriptor, encode_descriptors_with_selection,
-    encode_get_data_result, encode_selective_access, encode_u8, encode_u32,
+    ServiceApdu, decode_descriptor, decode_descriptors_with_selection, decode_selective_access,
+    decode_u8, decode_u32, encode_descriptor, encode_descriptors_with_selection,
+    encode_selective_access, encode_u8, encode_u32,
 )
-from .base import Names
-from ..axdr import encode_length
 
 _GET_REQUEST = const(0xC0)
-_GET_RESPONSE = const(0xC4)
 
 
 class GetRequestNormal(ServiceApdu):
@@ -80,75 +76,14 @@ class GetRequestWithList(ServiceApdu):
         return cls(invoke_id_and_priority=iip, attribute_descriptors=items), pos
 
 
-class GetResponseNormal(ServiceApdu):
-    """result: the Data value read, or an int data-access-result."""
-
-    TAG = _GET_RESPONSE
-    CHOICE = 1
-    FIELDS = ("invoke_id_and_priority", "result")
-    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_get_data_result(out, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        result, pos = decode_get_data_result(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=result), pos
-
-
-class GetResponseWithDatablock(ServiceApdu):
-    """DataBlock-G flattened: result is raw-data bytes, or an int data-access-result
-    (a long get that the server had to abort)."""
-
-    TAG = _GET_RESPONSE
-    CHOICE = 2
-    FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
-    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_g(out, self.last_block, self.block_number, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, result), pos = decode_datablock_g(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   result=result), pos
-
-
-class GetResponseWithList(ServiceApdu):
-    """results: [Data or int data-access-result, ...] in request order."""
-
-    TAG = _GET_RESPONSE
-    CHOICE = 3
-    FIELDS = ("invoke_id_and_priority", "results")
-    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_length(out, len(self.results))
-        for r in self.results:
-            encode_get_data_result(out, r)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_count(buf, pos, end)
-        results = []
-        for _ in range(n):
-            r, pos = decode_get_data_result(buf, pos, end)
-            results.append(r)
-        return cls(invoke_id_and_priority=iip, results=results), pos
-
-
 def __getattr__(name):
-    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
-    # (not __path__ and the like, which CPython's import machinery asks for)
+    # the responses (a client's, not a meter's) live in apdu/responses.py; the
+    # *_NAMES tables and the constants only the CLI uses in apdu/names.py (not
+    # __path__ and the like, which CPython's import machinery asks for)
     if name[0] == "_":
         raise AttributeError(name)
+    if "Response" in name:
+        from . import responses
+        return getattr(responses, name)
     from . import names
     return getattr(names, name)

@@ -12,16 +12,13 @@ APDU's fields.  Results are int Data-Access-Result codes.
 from ..compat import const
 from .common import (
     ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
-    decode_descriptors_with_selection, decode_result_list, decode_selective_access,
-    decode_u8, decode_u32, encode_data_list, encode_datablock_sa, encode_descriptor,
-    encode_descriptors_with_selection, encode_result_list, encode_selective_access,
-    encode_u8, encode_u32,
+    decode_descriptors_with_selection, decode_selective_access, decode_u8, encode_data_list,
+    encode_datablock_sa, encode_descriptor, encode_descriptors_with_selection,
+    encode_selective_access, encode_u8,
 )
-from .base import Names
 from ..axdr import decode_data, encode_data
 
 _SET_REQUEST = const(0xC1)
-_SET_RESPONSE = const(0xC5)
 
 
 class SetRequestNormal(ServiceApdu):
@@ -136,108 +133,14 @@ class SetRequestWithListAndFirstDatablock(ServiceApdu):
                    last_block=last, block_number=n, raw_data=raw), pos
 
 
-class SetResponseNormal(ServiceApdu):
-    """result: int data-access-result."""
-
-    TAG = _SET_RESPONSE
-    CHOICE = 1
-    FIELDS = ("invoke_id_and_priority", "result")
-    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u8(out, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        r, pos = decode_u8(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=r), pos
-
-
-class SetResponseDatablock(ServiceApdu):
-    """Acknowledges block `block_number` and asks for the next."""
-
-    TAG = _SET_RESPONSE
-    CHOICE = 2
-    FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
-
-
-class SetResponseLastDatablock(ServiceApdu):
-    """result: int data-access-result of the whole SET; block_number: the last block."""
-
-    TAG = _SET_RESPONSE
-    CHOICE = 3
-    FIELDS = ("invoke_id_and_priority", "result", "block_number")
-    NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u8(out, self.result)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        r, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=r, block_number=n), pos
-
-
-class SetResponseLastDatablockWithList(ServiceApdu):
-    """results: [int data-access-result], one per attribute; block_number: the last block."""
-
-    TAG = _SET_RESPONSE
-    CHOICE = 4
-    FIELDS = ("invoke_id_and_priority", "results", "block_number")
-    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_result_list(out, self.results)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        results, pos = decode_result_list(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, results=results, block_number=n), pos
-
-
-class SetResponseWithList(ServiceApdu):
-    """results: [int data-access-result], one per attribute."""
-
-    TAG = _SET_RESPONSE
-    CHOICE = 5
-    FIELDS = ("invoke_id_and_priority", "results")
-    NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_result_list(out, self.results)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        results, pos = decode_result_list(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, results=results), pos
-
-
 def __getattr__(name):
-    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
-    # (not __path__ and the like, which CPython's import machinery asks for)
+    # the responses (a client's, not a meter's) live in apdu/responses.py; the
+    # *_NAMES tables and the constants only the CLI uses in apdu/names.py (not
+    # __path__ and the like, which CPython's import machinery asks for)
     if name[0] == "_":
         raise AttributeError(name)
+    if "Response" in name:
+        from . import responses
+        return getattr(responses, name)
     from . import names
     return getattr(names, name)
