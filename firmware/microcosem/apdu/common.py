@@ -22,52 +22,7 @@ from ..compat import const
 from ..errors import DecodeError, EncodeError, IncompleteData
 from .base import Apdu
 
-# ---------------------------------------------------------------- invoke ids
-
-_SERVICE_CLASS_CONFIRMED = const(0x40)
-_PRIORITY_HIGH = const(0x80)
-
-# Long-Invoke-Id-And-Priority bits (Data-Notification, general-block-transfer)
-_LONG_SELF_DESCRIPTIVE = const(0x10000000)
-_LONG_BREAK_ON_ERROR = const(0x20000000)
-_LONG_SERVICE_CLASS_CONFIRMED = const(0x40000000)
-_LONG_PRIORITY_HIGH = const(0x80000000)
-
-
-def invoke_id_and_priority(invoke_id, confirmed=True, high_priority=False):
-    """The Invoke-Id-And-Priority byte: 0xC1 is invoke id 1, confirmed, high."""
-    if not 0 <= invoke_id <= 15:
-        raise EncodeError("invoke id %r is not 0..15" % (invoke_id,))
-    return invoke_id | (_SERVICE_CLASS_CONFIRMED if confirmed else 0) | (
-        _PRIORITY_HIGH if high_priority else 0)
-
-
-def split_invoke_id_and_priority(v):
-    """(invoke_id, confirmed, high_priority) from the raw byte."""
-    return v & 0x0F, bool(v & _SERVICE_CLASS_CONFIRMED), bool(v & _PRIORITY_HIGH)
-
-
-def long_invoke_id_and_priority(long_invoke_id, confirmed=False, high_priority=False,
-                                break_on_error=False, self_descriptive=False):
-    if not 0 <= long_invoke_id <= 0xFFFFFF:
-        raise EncodeError("long invoke id %r is not 0..0xFFFFFF" % (long_invoke_id,))
-    v = long_invoke_id
-    if self_descriptive:
-        v |= _LONG_SELF_DESCRIPTIVE
-    if break_on_error:
-        v |= _LONG_BREAK_ON_ERROR
-    if confirmed:
-        v |= _LONG_SERVICE_CLASS_CONFIRMED
-    if high_priority:
-        v |= _LONG_PRIORITY_HIGH
-    return v
-
-
-def split_long_invoke_id_and_priority(v):
-    """(long_invoke_id, confirmed, high_priority, break_on_error, self_descriptive)."""
-    return (v & 0xFFFFFF, bool(v & _LONG_SERVICE_CLASS_CONFIRMED), bool(v & _LONG_PRIORITY_HIGH),
-            bool(v & _LONG_BREAK_ON_ERROR), bool(v & _LONG_SELF_DESCRIPTIVE))
-
+# (the invoke-id builders and splitters: apdu/fields.py)
 
 # ---------------------------------------------------------------- result codes
 
@@ -94,25 +49,6 @@ LONG_ACTION_ABORTED = const(15)
 NO_LONG_ACTION_IN_PROGRESS = const(16)
 
 
-
-def name_of(table, code):
-    """The name a (code, name) table gives `code`, or None for a code it lacks."""
-    for c, name in table:
-        if c == code:
-            return name
-    return None
-
-
-def data_access_result_name(code):
-    from . import names
-    return name_of(names.DATA_ACCESS_RESULT_NAMES, code)
-
-
-def action_result_name(code):
-    from . import names
-    return name_of(names.ACTION_RESULT_NAMES, code)
-
-
 # ---------------------------------------------------------------- primitives
 # Each decoder takes (buf, pos, end) and returns (value, next_pos); each
 # encoder appends to `out`.  Running out of bytes is IncompleteData.
@@ -124,23 +60,10 @@ def decode_u8(buf, pos, end):
     return buf[pos], pos + 1
 
 
-def decode_u16(buf, pos, end):
-    if pos + 2 > end:
-        raise IncompleteData("Unsigned16 truncated", pos)
-    return (buf[pos] << 8) | buf[pos + 1], pos + 2
-
-
 def decode_u32(buf, pos, end):
     if pos + 4 > end:
         raise IncompleteData("Unsigned32 truncated", pos)
     return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3], pos + 4
-
-
-def decode_i8(buf, pos, end):
-    if pos >= end:
-        raise IncompleteData("Integer8 expected", pos)
-    v = buf[pos]
-    return (v - 256 if v & 0x80 else v), pos + 1
 
 
 def decode_bool(buf, pos, end):
@@ -214,12 +137,6 @@ def encode_octet_string(out, v):
         raise EncodeError("octet string takes bytes, not %r" % (type(v).__name__,))
     encode_length(out, len(v))
     out += v
-
-
-def decode_obis(buf, pos, end):
-    if pos + 6 > end:
-        raise IncompleteData("instance id truncated", pos)
-    return bytes(buf[pos:pos + 6]), pos + 6
 
 
 def encode_obis(out, v):
@@ -317,15 +234,6 @@ def encode_data_list(out, items):
         encode_data(out, v)
 
 
-def decode_result_list(buf, pos, end):
-    """SEQUENCE OF Data-Access-Result."""
-    n, pos = decode_count(buf, pos, end)
-    items = []
-    for i in range(pos, pos + n):
-        items.append(buf[i])
-    return items, pos + n
-
-
 def encode_result_list(out, items):
     encode_length(out, len(items))
     for v in items:
@@ -333,51 +241,6 @@ def encode_result_list(out, items):
 
 
 # ---------------------------------------------------------------- results and blocks
-
-
-def decode_get_data_result(buf, pos, end):
-    """Get-Data-Result ::= CHOICE { data [0] Data, data-access-result [1] }."""
-    choice, pos = decode_u8(buf, pos, end)
-    if choice == 0:
-        return decode_data(buf, pos, end)
-    if choice == 1:
-        return decode_u8(buf, pos, end)
-    raise DecodeError("bad Get-Data-Result choice %d" % choice, pos - 1)
-
-
-def encode_get_data_result(out, result):
-    if type(result) is int:
-        out.append(1)
-        encode_u8(out, result)
-    else:
-        out.append(0)
-        encode_data(out, result)
-
-
-def decode_datablock_g(buf, pos, end):
-    """DataBlock-G: (last_block, block_number, result) with result raw-data bytes
-    or an int data-access-result."""
-    last, pos = decode_bool(buf, pos, end)
-    number, pos = decode_u32(buf, pos, end)
-    choice, pos = decode_u8(buf, pos, end)
-    if choice == 0:
-        result, pos = decode_octet_string(buf, pos, end)
-    elif choice == 1:
-        result, pos = decode_u8(buf, pos, end)
-    else:
-        raise DecodeError("bad DataBlock-G result choice %d" % choice, pos - 1)
-    return (last, number, result), pos
-
-
-def encode_datablock_g(out, last_block, block_number, result):
-    encode_bool(out, last_block)
-    encode_u32(out, block_number)
-    if type(result) is int:
-        out.append(1)
-        encode_u8(out, result)
-    else:
-        out.append(0)
-        encode_octet_string(out, result)
 
 
 def decode_datablock_sa(buf, pos, end):
@@ -438,9 +301,17 @@ class ServiceApdu(Apdu):
 
 
 def __getattr__(name):
-    # the *_NAMES tables and the constants only the CLI uses live in apdu/names.py
-    # (not __path__ and the like, which CPython's import machinery asks for)
+    # the codecs a meter never calls live in apdu/fields.py, the *_NAMES tables
+    # and the constants only the CLI uses in apdu/names.py (not __path__ and the
+    # like, which CPython's import machinery asks for)
     if name[0] == "_":
         raise AttributeError(name)
+    try:
+        from . import fields
+    except ImportError:  # a meter build leaves it out
+        fields = None
+    v = getattr(fields, name, None)
+    if v is not None:
+        return v
     from . import names
     return getattr(names, name)

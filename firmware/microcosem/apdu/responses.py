@@ -11,9 +11,12 @@ from ..axdr import encode_length
 from ..compat import const
 from .base import Names
 from .common import (
-    ServiceApdu, decode_count, decode_datablock_g, decode_datablock_sa, decode_get_data_result,
-    decode_marker, decode_result_list, decode_u8, decode_u32, encode_datablock_g,
-    encode_datablock_sa, encode_get_data_result, encode_result_list, encode_u8, encode_u32,
+    ServiceApdu, decode_count, decode_datablock_sa, decode_marker, decode_u8, decode_u32,
+    encode_datablock_sa, encode_result_list, encode_u8, encode_u32,
+)
+from .fields import (
+    decode_datablock_g, decode_get_data_result, decode_result_list, encode_datablock_g,
+    encode_get_data_result,
 )
 
 _GET_RESPONSE = const(0xC4)
