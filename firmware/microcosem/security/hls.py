@@ -16,10 +16,16 @@ it, answers f(CtoS), which the client checks in turn.  Per mechanism:
              f(CtoS) = ECDSA-sign(server key; ST-S || ST-C || CtoS || StoC)
              P-256 / SHA-256 in suite 1, P-384 / SHA-384 in suite 2
 
+  2 manufacturer-specific: whatever the manufacturer says, so the firmware
+             supplies it: Hls(2, f_stoc=fn, f_ctos=fn), each fn called from
+             the sender's side as fn(peer challenge, own challenge, own
+             title, peer title) -> bytes (f_stoc by the client, f_ctos by
+             the server; a secret is the fn's own, e.g. a closure)
+
 so every f is "the sender proves it knows the key over the other side's
 challenge".  `respond(...)` computes the f a party sends, `check(...)` tests
-the f it receives, in constant time.  Mechanism 2 (manufacturer-specific)
-is not here: it is whatever the manufacturer says.
+the f it receives, in constant time (for mechanism 2 by computing it again
+with the other function, so it suits functions both sides can compute).
 
 ServerAuthenticator is the engine's `config.authenticator` hook.
 """
@@ -27,6 +33,7 @@ ServerAuthenticator is the engine's `config.authenticator` hook.
 from ..compat import const, random_bytes
 from . import SecurityError, ct_equal
 
+MECHANISM_MANUFACTURER = const(2)
 MECHANISM_MD5 = const(3)
 MECHANISM_SHA1 = const(4)
 MECHANISM_GMAC = const(5)
@@ -73,13 +80,23 @@ class Hls:
     secret: the HLS secret (3, 4, 6); ek, ak, suite: the keys (5); private_key,
     peer_public_key, suite: the signing keys (7).  `own_title` / `peer_title`
     are the system titles (5, 6, 7), `own_challenge` what this party sent,
-    `peer_challenge` what it received.
+    `peer_challenge` what it received.  f_stoc, f_ctos, server: mechanism 2's
+    functions, and which of them this party sends (ServerAuthenticator sets
+    server=True on its Hls).
     """
 
+    server = False
+
     def __init__(self, mechanism, secret=None, ek=None, ak=None, suite=0, private_key=None,
-                 peer_public_key=None):
-        if mechanism not in (3, 4, 5, 6, 7):
+                 peer_public_key=None, f_stoc=None, f_ctos=None, server=False):
+        if mechanism not in (2, 3, 4, 5, 6, 7):
             raise SecurityError("HLS mechanism %r not supported" % (mechanism,))
+        if mechanism == MECHANISM_MANUFACTURER:
+            if f_stoc is None or f_ctos is None:
+                raise SecurityError("HLS mechanism 2 needs the manufacturer's f(StoC) and f(CtoS)")
+            self.f_stoc = f_stoc
+            self.f_ctos = f_ctos
+            self.server = server
         self.mechanism = mechanism
         self.secret = None if secret is None else bytes(secret)
         self.ek = ek
@@ -105,6 +122,9 @@ class Hls:
         """The f(peer challenge) this party sends: the client's f(StoC), or
         the server's f(CtoS)."""
         m = self.mechanism
+        if m == MECHANISM_MANUFACTURER:
+            fn = self.f_ctos if self.server else self.f_stoc
+            return bytes(fn(bytes(peer_challenge), bytes(own_challenge), own_title, peer_title))
         if m == MECHANISM_GMAC:
             return gmac_f(self.ek, self.ak, own_title, ic, peer_challenge, self.suite)
         if m == MECHANISM_ECDSA:
@@ -122,6 +142,11 @@ class Hls:
         (it is f[1:5])."""
         m = self.mechanism
         f = bytes(f)
+        if m == MECHANISM_MANUFACTURER:
+            # what the peer sent: its function, from its side (our challenge is its peer's)
+            fn = self.f_stoc if self.server else self.f_ctos
+            want = fn(bytes(own_challenge), bytes(peer_challenge), peer_title, own_title)
+            return want is not None and ct_equal(bytes(want), f)
         if m == MECHANISM_GMAC:
             if len(f) != 17 or f[0] != 0x10 | self.suite:
                 return False
@@ -159,6 +184,8 @@ class ServerAuthenticator:
 
     def __init__(self, hls, security=None, system_title=None, challenge_len=16):
         self.hls = hls
+        if hls.mechanism == MECHANISM_MANUFACTURER:
+            hls.server = True  # it sends f(CtoS) and checks f(StoC)
         self.security = security
         self.system_title = system_title if system_title is not None else (
             security.system_title if security is not None else None)
