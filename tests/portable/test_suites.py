@@ -10,14 +10,15 @@ shared with it."""
 
 from checks import raises, unhex
 from engine_fixtures import REGISTER_LN, register
-from microcosem.apdu import names, service_error  # noqa: F401  (imported here, so that
-# the refusals' error texts count as code, not as the work's heap)
+# (imported here so that they count as code, as on a board with them frozen, not
+# as the work's heap: the refusals' error texts, the codecs loaded on first use)
+from microcosem.apdu import action, get, names, service_error  # noqa: F401
 from microcosem.apdu.acse import CONTEXT_LN_CIPHERED
 from microcosem.axdr import DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings, Session
 from microcosem.cosem.association import AssociationLN
 from microcosem.errors import AssociationError, ServiceError
-from microcosem.security import SecurityError, ciphering, ec
+from microcosem.security import SecurityError, ciphering, ec, ecdsa  # noqa: F401 (code)
 from microcosem.security.ciphering import ClientSecurity, ServerSecurity
 from microcosem.security.hls import MECHANISM_ECDSA, ClientAuthenticator, Hls, ServerAuthenticator
 from microcosem.server.config import AssociationConfig
