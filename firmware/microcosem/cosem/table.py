@@ -35,7 +35,7 @@ CLASSES = (
     (1, "register", "Data"), (3, "register", "Register"), (4, "register", "ExtendedRegister"),
     (5, "register", "DemandRegister"), (6, "control", "RegisterActivation"),
     (7, "profile", "ProfileGeneric"), (8, "clock", "Clock"), (9, "control", "ScriptTable"),
-    (11, "calendar", "SpecialDaysTable"), (12, "association", "AssociationSN"),
+    (11, "calendar", "SpecialDaysTable"), (12, "association_sn", "AssociationSN"),
     (15, "association", "AssociationLN"), (17, "setup", "SapAssignment"),
     (18, "image", "ImageTransfer"), (19, "setup", "IecLocalPortSetup"),
     (20, "calendar", "ActivityCalendar"), (21, "control", "RegisterMonitor"),
