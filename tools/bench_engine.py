@@ -32,67 +32,20 @@ the code and the model) is the figure to hold against 64k.
 
 import gc
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from binascii import crc32
 
-TOOLS = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(TOOLS)
-FIRMWARE = os.path.join(ROOT, "firmware")
-HOST = os.path.join(ROOT, "host")
-for _p in (FIRMWARE, HOST, TOOLS):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
+import benchlib
+from benchlib import TOOLS, tool
 
 import mp_bench_engine as bench  # noqa: E402  (the shared model and rounds)
 
 SPEED_TARGET = 3.0
 HEAP_TARGET = 64 * 1024
 GURUX_VERSION = "1.0.203"
-
-
-# ---------------------------------------------------------------- timing (as bench_axdr)
-
-
-def _calibrate(fn, run_time):
-    """Loops of fn() that take about run_time s."""
-    fn()
-    loops = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        dt = time.perf_counter() - t
-        if dt >= run_time / 4:
-            break
-        loops *= 4
-    return max(1, int(loops * run_time / dt))
-
-
-def best_per_call(fns, run_time, repeats):
-    """Seconds per call of each fn(): the best of `repeats` runs of about `run_time` s each.
-
-    bench_axdr's best_per_call, for several functions at once: their runs
-    alternate (ours, gurux, ours, ...), so that a busy machine slows both
-    sides of a ratio alike rather than whichever ran during the busy spell.
-    """
-    loops = [_calibrate(fn, run_time) for fn in fns]
-    best = [None] * len(fns)
-    for _ in range(repeats):
-        for i, fn in enumerate(fns):
-            gc.collect()
-            n = loops[i]
-            t = time.perf_counter()
-            for _ in range(n):
-                fn()
-            dt = (time.perf_counter() - t) / n
-            if best[i] is None or dt < best[i]:
-                best[i] = dt
-    return best
 
 
 # ---------------------------------------------------------------- ours
@@ -307,7 +260,8 @@ def cpython_speed(quick):
     assert ours[4] == gurux[4], (ours[4].hex(), gurux[4].hex())
     results = {}
     for i, name in enumerate(("full", "client", "server")):
-        a, b = best_per_call((ours[i], gurux[i]), run_time, repeats)
+        # alternating runs: a busy spell slows both sides of the ratio alike
+        a, b = benchlib.best_per_call_each((ours[i], gurux[i]), run_time, repeats, gc.collect)
         results[name] = (1.0 / a, 1.0 / b)
     return results, ours[3], ours[4]
 
@@ -337,14 +291,9 @@ def print_speed(results, request, answer):
 # ---------------------------------------------------------------- MicroPython
 
 
-def micropython_exe():
-    from microcosem_host.mpy import tool
-    return tool("micropython")
-
-
 def mpy_tree(dst):
     """Firmware and the bench compiled to .mpy: the tree on MICROPYPATH (and in the ROMFS)."""
-    from microcosem_host.mpy import build_firmware, tool
+    from microcosem_host.mpy import build_firmware
 
     build_firmware(dst)
     out = os.path.join(dst, "mp_bench_engine.mpy")
@@ -355,8 +304,6 @@ def mpy_tree(dst):
 
 def romfs_image(tree, tmp):
     """A ROMFS image of the .mpy tree (mpremote romfs build), or None when mpremote cannot."""
-    from microcosem_host.mpy import tool
-
     src = os.path.join(tmp, "romfs")
     shutil.copytree(tree, src)
     img = os.path.join(tmp, "microcosem.romfs")
@@ -395,18 +342,15 @@ class MpRunner:
         self.image = image
 
     def run(self, args, heap):
-        env = dict(os.environ)
         if self.image:
             # nothing on the path but /rom: a few lines mount the image and import from it
-            env["MICROPYPATH"] = ".frozen"
+            path = []
             script = ["-c", ROMFS_LOADER % (os.path.getsize(self.image), self.image, list(args))]
         else:
-            env["MICROPYPATH"] = ".frozen" + os.pathsep + self.tree
+            path = [self.tree]
             script = ["-m", "mp_bench_engine"] + list(args)
-        proc = subprocess.run([micropython_exe(), "-X", "heapsize=%d" % heap] + script,
-                              capture_output=True, text=True, env=env, timeout=600)
-        out = dict(re.findall(r"^(\w+) (\S+)$", proc.stdout, re.M))
-        return proc.returncode, out, proc.stdout + proc.stderr
+        rc, out, text = benchlib.run_micropython(script, heap, path)
+        return rc, benchlib.key_values(out), text
 
     def smallest_heap(self, job, lo, hi, step):
         """The smallest -X heapsize (bytes, to `step`) under which `fit job` succeeds.
@@ -420,15 +364,7 @@ class MpRunner:
                 raise RuntimeError("fit %s fails even with a %d-byte heap:\n%s"
                                    % (job, hi, self.run(["fit", job], hi)[2]))
             lo, hi = hi, hi * 2
-        while hi - lo > step:
-            mid = (lo + hi) // 2 // step * step
-            if mid <= lo:
-                mid = lo + step
-            if ok(mid):
-                hi = mid
-            else:
-                lo = mid
-        return hi
+        return benchlib.bisect(ok, lo, hi, step)
 
 
 def micropython_figures(quick, expected_crc):

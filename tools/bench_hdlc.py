@@ -30,11 +30,8 @@ MICROPYTHON = sys.implementation.name == "micropython"
 if not MICROPYTHON:
     import os
 
-    TOOLS = os.path.dirname(os.path.abspath(__file__))
-    ROOT = os.path.dirname(TOOLS)
-    FIRMWARE = os.path.join(ROOT, "firmware")
-    if FIRMWARE not in sys.path:
-        sys.path.insert(0, FIRMWARE)
+    import benchlib  # puts firmware/ on sys.path
+    from benchlib import FIRMWARE
 
 from microcosem.profiles.hdlc_frame import HdlcFrame, decode_frame, encode_frame  # noqa: E402
 
@@ -133,28 +130,6 @@ def mp_main():
 # -------------------------------------------------------------------- CPython
 
 
-def best_per_call(fn, run_time, repeats):
-    import time
-
-    fn()
-    loops = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        if time.perf_counter() - t > run_time / 4:
-            break
-        loops *= 2
-    best = None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        d = (time.perf_counter() - t) / loops
-        best = d if best is None or d < best else best
-    return best
-
-
 def gurux_codec():
     from gurux_dlms import GXByteBuffer, GXDLMSClient, GXReplyData
     from gurux_dlms.GXDLMS import GXDLMS
@@ -182,9 +157,6 @@ def gurux_codec():
 
 
 def cpython_main(argv):
-    import re
-    import subprocess
-
     quick = "--quick" in argv
     run_time, repeats = (0.05, 3) if quick else (0.3, 5)
     tx, rx = our_frames()
@@ -203,8 +175,8 @@ def cpython_main(argv):
 
     results = {}
     for name, e, d in (("ours", enc, dec), ("gurux", genc, gdec)):
-        te = best_per_call(e, run_time, repeats)
-        td = best_per_call(d, run_time, repeats)
+        te = benchlib.best_per_call(e, run_time, repeats)
+        td = benchlib.best_per_call(d, run_time, repeats)
         results[name] = (te, td)
         print("cpython %-6s encode %9.0f ops/s  decode %9.0f ops/s  encode+decode %9.0f ops/s"
               % (name, 1 / te, 1 / td, 1 / (te + td)))
@@ -217,24 +189,20 @@ def cpython_main(argv):
 
     if "--no-mp" in argv:
         return 0
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    if not os.path.exists(exe):
+    if benchlib.find_tool("micropython") is None:
         print("micropython: not found, skipped")
         return 0
     # The firmware as a board runs it: compiled to .mpy (compiling hdlc.py
     # from source would take more heap than running it).
-    sys.path.insert(0, TOOLS)
     import mptest
 
     mptest.compile_tree(FIRMWARE, os.path.join(mptest.BUILD, "firmware"))
-    env = dict(os.environ)
-    env["MICROPYPATH"] = os.pathsep.join([".frozen", os.path.join(mptest.BUILD, "firmware")])
-    proc = subprocess.run([exe, "-X", "heapsize=96k", os.path.abspath(__file__), "--mp"],
-                          capture_output=True, text=True, env=env, timeout=600)
-    if proc.returncode:
-        print(proc.stdout + proc.stderr)
+    rc, out, text = benchlib.run_micropython([os.path.abspath(__file__), "--mp"], "96k",
+                                             [os.path.join(mptest.BUILD, "firmware")])
+    if rc:
+        print(text)
         return 1
-    got = dict(re.findall(r"^(\S+) (\S+)$", proc.stdout, re.M))
+    got = benchlib.key_values(out)
     print("micropython encode %s us (%s B allocated)  decode %s us (%s B allocated) per frame"
           % (got["mp_encode_us"], got["mp_encode_alloc"], got["mp_decode_us"], got["mp_decode_alloc"]))
     print("micropython link engine: %s us and %s B allocated per received I frame"

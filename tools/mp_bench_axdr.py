@@ -183,38 +183,8 @@ def job_heap(buf):
     value = None
 
 
-def _fill_heap(leave):
-    """Ballast that takes all the free heap but about `leave` bytes."""
-    gc.collect()
-    ballast = [None] * 512  # preallocated: appending would allocate as it goes
-    n = 0
-    block = 65536
-    while block >= 16 and n < len(ballast):
-        if gc.mem_free() - block < leave:
-            block >>= 1
-            continue
-        try:
-            ballast[n] = bytearray(block)
-            n += 1
-        except MemoryError:
-            block >>= 1
-    return ballast
-
-
-def _fits(job, buf, leave):
-    ballast = _fill_heap(leave)
-    free = gc.mem_free()
-    try:
-        if job == "stream":
-            walk_stream(buf)
-        else:
-            walk_whole(buf)
-        ok = True
-    except MemoryError:
-        ok = False
-    ballast = None
-    gc.collect()
-    return ok, free
+def _walk(job, buf):
+    return lambda: walk_stream(buf) if job == "stream" else walk_whole(buf)
 
 
 def job_headroom(buf, job, step):
@@ -223,17 +193,15 @@ def job_headroom(buf, job, step):
     In one process, so imports and the input are the same for every trial:
     the heap is filled with ballast but for `leave` bytes, then the job runs.
     """
-    lo, hi = 0, 1 << 20
-    if not _fits(job, buf, hi)[0]:
+    from mp_benchlib import bisect, runs_in  # here: the fit jobs' heap holds no bench helpers
+
+    walk = _walk(job, buf)
+    hi = 1 << 20
+    if not runs_in(hi, walk)[0]:
         print("headroom_" + job, -1)
         return
-    while hi - lo > step:
-        mid = (lo + hi) // 2
-        if _fits(job, buf, mid)[0]:
-            hi = mid
-        else:
-            lo = mid
-    print("headroom_" + job, _fits(job, buf, hi)[1])
+    hi = bisect(lambda leave: runs_in(leave, walk)[0], 0, hi, step)
+    print("headroom_" + job, runs_in(hi, walk)[1])
 
 
 def main(argv):
