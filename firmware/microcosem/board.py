@@ -3,8 +3,8 @@
     conf = board.load("config.json")
     asyncio.run(board.run(conf, hardware))
 
-boards/<board>/main.py calls this; boards/<board>/config.json is an
-example.  The configuration names (JSON object):
+boards/<board>/main.py is main() and boot() below, which make the board's
+pins.Hardware; boards/<board>/config.json is an example.  The configuration names (JSON object):
 
     serial        the meter's serial number (text); logical device name "MCS" + serial
     wport         the logical device's wrapper port / HDLC upper address (1)
@@ -336,3 +336,35 @@ async def run(conf, hw, ready=None, serial_adapter=None):
     finally:
         if srv is not None:
             srv.close()
+
+
+
+CONFIG = "config.json"
+
+
+def pins_hardware(conf):
+    """The board's pins.Hardware (boards/<board>/pins.py, beside main.py)."""
+    import pins  # the one import that needs the board's machine module
+
+    return pins.Hardware(conf)
+
+
+def main(config=CONFIG, hw=None, ready=None, serial_adapter=None):
+    """Serve the meter of the JSON file `config` until reset.
+
+    The hardware (machine.UART, Pin, the network) is only touched through
+    pins.Hardware, made here from the configuration unless hw is given: so a
+    board's main.py runs on the unix port in tests with a stand-in."""
+    conf = load(config)
+    if hw is None:
+        hw = pins_hardware(conf)
+    asyncio.run(run(conf, hw, ready, serial_adapter))
+
+
+def boot(config=CONFIG):
+    """main() as a board's main.py runs it at boot: a wrong configuration is
+    said on the console rather than raised, leaving the REPL free."""
+    try:
+        main(config)
+    except ConfigError as e:
+        print("microcosem: %s: %s" % (config, e))
