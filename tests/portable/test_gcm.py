@@ -4,7 +4,7 @@ specification (McGrew and Viega, as NIST published it with SP 800-38D),
 each through the active backend and through the pure-Python path."""
 
 from checks import raises, unhex
-from microcosem.security import SecurityError, backend
+from microcosem.security import SecurityError, backend, gcm
 from microcosem.security.gcm import Gcm, ct_equal, ghash, _table
 
 K0 = "00000000000000000000000000000000"
@@ -48,11 +48,24 @@ CASES = (
 )
 
 
+def with_limbs(limbs, fn, *args):
+    # GHASH in 16-bit limbs (MicroPython's default) or in 128-bit ints
+    # (CPython's), whichever this runtime would not pick by itself too
+    old = gcm.LIMBS
+    gcm.LIMBS = limbs
+    try:
+        return fn(*args)
+    finally:
+        gcm.LIMBS = old
+
+
 def _each_path(fn):
     # The active backend (cryptography's native GCM on a host, cryptolib on
-    # MicroPython), the same backend with GCM computed here, and pure AES.
-    for native in (True, False):
-        fn(native)
+    # MicroPython), the same backend with GCM computed here (GHASH in limbs
+    # and in big ints), and pure AES.
+    fn(True)
+    for limbs in (True, False):
+        with_limbs(limbs, fn, False)
     old = backend.use("pure")
     try:
         fn(False)
@@ -92,16 +105,22 @@ def test_wrong_tag_key_iv_aad_or_ciphertext_refused():
 
 
 def test_tag_lengths_and_keys():
-    g = Gcm(unhex(KF), False)
-    iv = unhex(IV12)
-    full = g.encrypt(iv, b"abc", b"", 16)
-    for n in (16, 15, 14, 13, 12, 8, 4):
-        assert g.encrypt(iv, b"abc", b"", n) == full[:3 + n]
-    for n in (0, 1, 11, 17):
-        raises(SecurityError, g.encrypt, iv, b"abc", b"", n)
-    for k in (b"", bytes(15), bytes(24), bytes(33)):
-        raises(SecurityError, Gcm, k)
-    raises(SecurityError, g.encrypt, b"", b"abc")
+    def run(limbs):
+        g = with_limbs(limbs, Gcm, unhex(KF), False)
+        iv = unhex(IV12)
+        full = g.encrypt(iv, b"abc", b"", 16)
+        for n in (16, 15, 14, 13, 12, 8, 4):
+            assert g.encrypt(iv, b"abc", b"", n) == full[:3 + n]
+            assert g.decrypt(iv, full[:3 + n], b"", n) == b"abc"
+            assert g.gmac(iv, b"abc", n) == g.gmac(iv, b"abc", 16)[:n]
+        for n in (0, 1, 11, 17):
+            raises(SecurityError, g.encrypt, iv, b"abc", b"", n)
+        for k in (b"", bytes(15), bytes(24), bytes(33)):
+            raises(SecurityError, Gcm, k)
+        raises(SecurityError, g.encrypt, b"", b"abc")
+        raises(SecurityError, g.gmac, b"", b"abc")
+    run(True)
+    run(False)
 
 
 def test_lengths_around_block_edges_agree_across_paths():
@@ -110,7 +129,7 @@ def test_lengths_around_block_edges_agree_across_paths():
     key = bytes(range(16))
     iv = bytes(range(12))
     data = bytes((i * 13) & 0xFF for i in range(50))
-    gs = [Gcm(key, True), Gcm(key, False)]
+    gs = [Gcm(key, True), with_limbs(True, Gcm, key, False), with_limbs(False, Gcm, key, False)]
     old = backend.use("pure")
     try:
         gs.append(Gcm(key, False))
@@ -118,7 +137,7 @@ def test_lengths_around_block_edges_agree_across_paths():
         backend.use(old)
     for n in (0, 1, 15, 16, 17, 31, 32, 33, 50):
         outs = [g.encrypt(iv, data[:n], data[n:]) for g in gs]
-        assert outs[0] == outs[1] == outs[2], n
+        assert outs[0] == outs[1] == outs[2] == outs[3], n
         for g in gs:
             assert g.decrypt(iv, outs[0], data[n:]) == data[:n]
 
@@ -139,6 +158,58 @@ def test_ghash_table_is_the_field_product():
     # Two blocks: (X1 * H ^ X2) * H.
     x1, x2 = 0xDEADBEEF << 64, 0x42
     assert ghash(m, 0, x1.to_bytes(16, "big") + x2.to_bytes(16, "big")) == mul(mul(x1, h) ^ x2, h)
+
+
+def test_limb_ghash_is_the_field_product():
+    # The 16-bit-limb GHASH against the big-int one (itself checked against
+    # the definition above): single blocks with one bit set here and there
+    # in every limb, all ones, runs of blocks that carry the state from one
+    # to the next, partial last blocks, and A and C both.
+    key = unhex(KF)
+    h = bytearray(16)
+    backend.aes_ecb(key).encrypt(h, h)
+    t = with_limbs(True, Gcm, key, False)._t
+    m = _table(int.from_bytes(h, "big"))  # after the limb tables: its garbage fragments the heap
+    blocks = [(1 << i).to_bytes(16, "big") for i in range(0, 128, 13)]
+    blocks.append(b"\xff" * 16)
+    blocks.append(bytes(range(48)))  # three blocks
+    blocks.append(bytes(range(1, 40)))  # a partial last block
+    for x in blocks:
+        gcm._ghash4(t, b"", 0, x, len(x), None, 0)
+        y = ghash(m, 0, x)
+        y = ghash(m, y, (len(x) * 8).to_bytes(16, "big"))
+        assert bytes(gcm._TAG) == y.to_bytes(16, "big"), x
+    a, c = bytes(range(20)), bytes(range(100, 133))
+    gcm._ghash4(t, a, len(a), c, len(c), None, 0)
+    y = ghash(m, ghash(m, 0, a), c)
+    y = ghash(m, y, ((len(a) * 8) << 64 | len(c) * 8).to_bytes(16, "big"))
+    assert bytes(gcm._TAG) == y.to_bytes(16, "big")
+
+
+def test_counter_wraps_in_its_low_32_bits():
+    # inc32 (SP 800-38D 6.2): a J0 from a hashed IV can sit just below the
+    # wrap; the limb path's 16-bit counter halves carry and wrap like it.
+    key = unhex(KF)
+    gl = with_limbs(True, Gcm, key, False)
+    gb = with_limbs(False, Gcm, key, False)
+    data = bytes(range(80))
+    for iv in (unhex("00"), unhex("feedfacedeadbeef01"), bytes(range(60))):
+        assert gl.encrypt(iv, data, b"", 16) == gb.encrypt(iv, data, b"", 16)
+    # a J0 of ...ffff fffe: inc32 wraps after one block, where the counter
+    # blocks go through AES-ECB (a backend CTR refuses the run: test_aes_bindings)
+    gl._ctr = None
+    gcm._start(gl, bytes(12))
+    gcm._J0[12:16] = b"\xff\xff\xff\xfe"
+    out = bytearray(48)
+    gcm._ctr_xor(gl, bytes(48), 48, out)
+    ks = bytearray(48)
+    e = backend.aes_ecb(key)
+    for i, c in enumerate((b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x00\x00\x00\x01")):
+        blk = bytearray(16)
+        blk[12:16] = c
+        e.encrypt(blk, blk)
+        ks[16 * i:16 * i + 16] = blk
+    assert out == ks
 
 
 def test_ct_equal():
