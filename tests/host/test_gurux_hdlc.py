@@ -4,66 +4,32 @@ and on CPython: SNRM/UA, the association (public, and LLS as the reader), the
 object list and a long profile read in segmented I frames, the release and
 DISC, then the reader on a new connection; a wrong LLS password refused."""
 
-import socket
-
 import pytest
 
-from gurux_dlms import GXByteBuffer, GXDLMSClient, GXReplyData
+from gurux_dlms import GXReplyData
 from gurux_dlms.GXDLMSException import GXDLMSException
 from gurux_dlms.enums import Authentication, InterfaceType, ObjectType
 
+from gurux_reader import GuruxReader
 from meter_process import MeterProcess
 
 RUNTIMES = ("micropython", "cpython")
 
 
-class GuruxHdlc:
+class GuruxHdlc(GuruxReader):
+    """The reader with HDLC frames on the connection: SNRM/UA before the
+    association, DISC after the release."""
+
     def __init__(self, port, sap=16, auth=Authentication.NONE, password=None):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.client = GXDLMSClient(True, sap, 1, auth, password, InterfaceType.HDLC)
-
-    def _packet(self, data, reply):
-        if data:
-            self.sock.sendall(bytes(data))
-        buf = GXByteBuffer()
-        while not self.client.getData(buf, reply, None):
-            chunk = self.sock.recv(4096)
-            assert chunk, "the meter closed the connection"
-            buf.set(chunk)
-
-    def block(self, data, reply):
-        if isinstance(data, list):
-            for d in data:
-                reply.clear()
-                self.block(d, reply)
-            return
-        self._packet(data, reply)
-        while reply.isMoreData():
-            self._packet(self.client.receiverReady(reply), reply)
+        GuruxReader.__init__(self, port, sap, auth, password, interface=InterfaceType.HDLC)
 
     def connect(self):
-        reply = GXReplyData()
-        self.block(self.client.snrmRequest(), reply)
-        self.client.parseUAResponse(reply.data)
-        reply = GXReplyData()
-        self.block(self.client.aarqRequest(), reply)
-        self.client.parseAareResponse(reply.data)
-
-    def read(self, obj, index):
-        reply = GXReplyData()
-        self.block(self.client.read(obj, index), reply)
-        return self.client.updateValue(obj, index, reply.value)
-
-    def objects(self):
-        reply = GXReplyData()
-        self.block(self.client.getObjectsRequest(), reply)
-        return self.client.parseObjects(reply.data, True)
+        self.client.parseUAResponse(self.exchange(self.client.snrmRequest()).data)
+        self.associate()
 
     def close(self):
-        reply = GXReplyData()
-        self.block(self.client.releaseRequest(), reply)
-        reply = GXReplyData()
-        self.block(self.client.disconnectRequest(), reply)  # DISC, answered UA
+        self.exchange(self.client.releaseRequest())
+        self.exchange(self.client.disconnectRequest())  # DISC, answered UA
         self.sock.close()
 
 

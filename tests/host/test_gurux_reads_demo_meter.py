@@ -6,75 +6,15 @@ with HLS-GMAC and every APDU authenticated and encrypted (suite 0), a SET
 and an ACTION."""
 
 import datetime
-import socket
 
 import pytest
 
-from gurux_dlms import GXByteBuffer, GXDateTime, GXDLMSClient, GXReplyData
-from gurux_dlms.enums import Authentication, InterfaceType, ObjectType, Security
-from gurux_dlms.GXCiphering import GXCiphering
-from gurux_dlms.objects import GXDLMSData, GXDLMSExtendedRegister, GXDLMSProfileGeneric
+from gurux_dlms import GXDateTime, GXReplyData
+from gurux_dlms.enums import Authentication, ObjectType
+from gurux_dlms.objects import GXDLMSData, GXDLMSExtendedRegister
 
+from gurux_reader import GuruxReader
 from meter_process import MeterProcess
-
-
-class GuruxReader:
-    """The read loop of Gurux's own sample reader, over a socket."""
-
-    def __init__(self, port, sap=16, auth=Authentication.NONE, password=None, keys=None):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.client = GXDLMSClient(True, sap, 1, auth, password, InterfaceType.WRAPPER)
-        if keys is not None:  # HLS-GMAC, every APDU authenticated and encrypted
-            ek, ak, title = keys
-            cipher = self.client.settings.cipher = GXCiphering(title)
-            cipher.security = Security.AUTHENTICATION_ENCRYPTION
-            cipher.blockCipherKey = ek
-            cipher.authenticationKey = ak
-            cipher.invocationCounter = 1
-
-    def _packet(self, data, reply):
-        if data:
-            self.sock.sendall(bytes(data))
-        buf = GXByteBuffer()
-        while not self.client.getData(buf, reply, None):
-            chunk = self.sock.recv(4096)
-            assert chunk, "the meter closed the connection"
-            buf.set(chunk)
-
-    def block(self, data, reply):
-        if isinstance(data, list):
-            for d in data:
-                reply.clear()
-                self.block(d, reply)
-            return
-        self._packet(data, reply)
-        while reply.isMoreData():
-            self._packet(self.client.receiverReady(reply), reply)
-
-    def associate(self):
-        reply = GXReplyData()
-        self.block(self.client.aarqRequest(), reply)
-        self.client.parseAareResponse(reply.data)
-        if self.client.getIsAuthenticationRequired():  # HLS passes 3 and 4
-            reply = GXReplyData()
-            self.block(self.client.getApplicationAssociationRequest(), reply)
-            self.client.parseApplicationAssociationResponse(reply.data)
-
-    def read(self, obj, index):
-        reply = GXReplyData()
-        self.block(self.client.read(obj, index), reply)
-        return self.client.updateValue(obj, index, reply.value)
-
-    def objects(self):
-        reply = GXReplyData()
-        self.block(self.client.getObjectsRequest(), reply)
-        return self.client.parseObjects(reply.data, True)
-
-    def release(self):
-        reply = GXReplyData()
-        self.block(self.client.releaseRequest(), reply)
-        self.sock.close()
-
 
 RUNTIMES = ("micropython", "cpython")
 EK = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
