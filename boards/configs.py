@@ -48,7 +48,8 @@ _IO = (
 
 # Security suite 0: AES-GCM-128 ciphering and HLS (GMAC is mechanism 5).
 # aes.py is the pure-Python AES for ports without cryptolib; a board whose
-# port has cryptolib drops it (BOARD_DROPS).
+# port has cryptolib drops it (BOARD_DROPS).  Its inverse cipher, aes_inv.py, is
+# left out: only key unwrap decrypts, and suite 0 of a meter has none.
 _SUITE0 = (
     "microcosem/security/__init__.py", "microcosem/security/backend.py",
     "microcosem/security/aes.py", "microcosem/security/gcm.py",
@@ -91,10 +92,11 @@ CONFIGS = (
 
 # Modules a board leaves out of every configuration because its port has
 # them natively.  ESP32 builds of MicroPython have cryptolib (mbedTLS, AES in
-# hardware), so the pure-Python AES is never imported there; STM32 builds
-# without SSL lack cryptolib and keep it.
+# hardware), so the pure-Python AES (and its inverse cipher, aes_inv.py, which
+# only key unwrap loads) is never imported there; STM32 builds without SSL
+# lack cryptolib and keep it.
 BOARD_DROPS = (
-    ("esp32", ("microcosem/security/aes.py",)),
+    ("esp32", ("microcosem/security/aes.py", "microcosem/security/aes_inv.py")),
     ("stm32", ()),
 )
 
