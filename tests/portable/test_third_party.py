@@ -128,3 +128,33 @@ def test_forged_misaddressed_unknown_and_replayed_refused():
     # and the association is still the client's
     assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
     assert server.context(1).authenticated
+
+
+def test_truncated_and_mutated_raise_dlms_errors_only():
+    # the server's hook and the third party take any bytes: a DlmsError
+    # (SecurityError, DecodeError...), never an IndexError or a KeyError
+    s, server, _, tp, srv = setup()
+    sec = server.context(1).security
+    ctx = server.context(1)
+    req = tp.protect(GET, srv)
+    answer = relay(s, tp.protect(GET, srv))
+    cases = [req[:n] for n in (1, 2, 3, 10, 11, 12, 20, 40, len(req) - 1)]
+    cases += [answer[:n] for n in (1, 5, 12, 30, len(answer) - 1)]
+    for i in (1, 2, 10, 11, 12, 13, 22, 30, 31, 35):
+        for data in (req, answer):
+            m = bytearray(data)
+            m[i] ^= 0xFF
+            cases.append(bytes(m))
+    for data in cases:
+        for fn, arg in ((sec.unprotect, ctx), (None, None)):
+            try:
+                if fn is None:
+                    tp.pending = (srv, answer[2:10], True, True)  # its transaction-id
+                    tp.unprotect(data)
+                else:
+                    fn(arg, data)
+            except DlmsError:
+                continue
+            raise AssertionError("accepted %s" % data.hex())
+    # and the association survives all that
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
