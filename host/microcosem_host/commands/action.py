@@ -12,7 +12,8 @@ as `microcosem get` prints values.
 from microcosem import obis as obis_mod
 
 from .. import jsonview, meters
-from .get import find_class, method_index, parse_obis, parse_value, print_json, value_text
+from .get import (class_id_of, method_index, object_arguments, parse_obis, parse_value, print_json,
+                  value_text)
 
 
 def register(sub):
@@ -22,10 +23,7 @@ def register(sub):
     p.add_argument("method", metavar="METHOD", help="method number or name")
     p.add_argument("value", metavar="VALUE", nargs="?", default="integer:0",
                    help="the parameter, type:text or JSON (integer:0)")
-    p.add_argument("--class", dest="class_id", type=int, metavar="ID",
-                   help="class id (else looked up in the object list)")
-    meters.add_arguments(p)
-    p.set_defaults(func=run)
+    object_arguments(p, run)
 
 
 def run(args):
@@ -35,7 +33,7 @@ def run(args):
     if args.class_id is not None:
         method_index(args.class_id, args.method)
     with meters.Meter(s) as m:
-        class_id = args.class_id if args.class_id is not None else find_class(m, ln)
+        class_id = class_id_of(m, args, ln)
         method = method_index(class_id, args.method)
         ret = m.call("action", m.session.action, class_id, ln, method, value)
     if args.json:

@@ -149,6 +149,19 @@ def find_class(m, ln):
                             "shows what the meter has (or give --class)" % obis_mod.to_text(ln))
 
 
+def object_arguments(p, run):
+    """What get, set and action end with: --class, the meter's options, run as the command."""
+    p.add_argument("--class", dest="class_id", type=int, metavar="ID",
+                   help="class id (else looked up in the object list)")
+    meters.add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def class_id_of(m, args, ln):
+    """The class id --class gives, else the object list's."""
+    return args.class_id if args.class_id is not None else find_class(m, ln)
+
+
 # ---------------------------------------------------------------- values as text
 
 _OCTETS_HELP = ("an octet-string takes hex (0102), an OBIS code (1.0.1.8.0.255), a date-time "
@@ -333,17 +346,14 @@ def register(sub):
     p.add_argument("obis", metavar="OBIS", help="logical name, 1.0.1.8.0.255")
     p.add_argument("attribute", metavar="ATTR", nargs="?", default="2",
                    help="attribute number or name (2)")
-    p.add_argument("--class", dest="class_id", type=int, metavar="ID",
-                   help="class id (else looked up in the object list)")
-    meters.add_arguments(p)
-    p.set_defaults(func=run)
+    object_arguments(p, run)
 
 
 def run(args):
     s = meters.resolve(args)
     ln = parse_obis(args.obis)
     with meters.Meter(s) as m:
-        class_id = args.class_id if args.class_id is not None else find_class(m, ln)
+        class_id = class_id_of(m, args, ln)
         attr = attribute_index(class_id, args.attribute)
         value = m.call("get", m.session.get, class_id, ln, attr)
         reading = None

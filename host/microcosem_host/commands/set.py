@@ -12,7 +12,7 @@ date-time:2026-12-01 10:00:00 dev=-60) or JSON in jsonview's form; see
 from microcosem import obis as obis_mod
 
 from .. import jsonview, meters
-from .get import attribute_index, find_class, parse_obis, parse_value, print_json
+from .get import attribute_index, class_id_of, object_arguments, parse_obis, parse_value, print_json
 
 
 def register(sub):
@@ -23,10 +23,7 @@ def register(sub):
     p.add_argument("obis", metavar="OBIS")
     p.add_argument("attribute", metavar="ATTR", help="attribute number or name")
     p.add_argument("value", metavar="VALUE", help="type:text or JSON")
-    p.add_argument("--class", dest="class_id", type=int, metavar="ID",
-                   help="class id (else looked up in the object list)")
-    meters.add_arguments(p)
-    p.set_defaults(func=run)
+    object_arguments(p, run)
 
 
 def run(args):
@@ -36,7 +33,7 @@ def run(args):
     if args.class_id is not None:
         attr = attribute_index(args.class_id, args.attribute)
     with meters.Meter(s) as m:
-        class_id = args.class_id if args.class_id is not None else find_class(m, ln)
+        class_id = class_id_of(m, args, ln)
         attr = attribute_index(class_id, args.attribute)
         m.call("set", m.session.set, class_id, ln, attr, value)
     if args.json:
