@@ -438,8 +438,8 @@ def _ctr_xor(g, src, n, out):
         else:
             ecb.encrypt(_CBV[0:nb << 4], _KSV[0:nb << 4])
         for i in range(m):
-            out[o + i] = src[o + i] ^ ks[i]
-        o += m
+            out[o] = src[o] ^ ks[i]
+            o += 1
 
 
 def _native_ctr(ctr, hi, lo, src, n, out):
