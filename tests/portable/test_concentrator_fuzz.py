@@ -6,6 +6,7 @@ a meter's line; and after all that it still forwards a GET (seeded: the
 same cases on both runtimes)."""
 
 from engine_fixtures import REGISTER_LN, register
+from fuzz_rand import Rand
 
 from microcosem.axdr import DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings, Session
@@ -17,18 +18,6 @@ from microcosem.server.engine import Server
 from microcosem.server.model import ObjectModel
 
 GET = b"\xC0\x01\xC1\x00\x03\x01\x00\x01\x08\x00\xFF\x02\x00"
-
-
-class Rand:
-    def __init__(self, seed):
-        self.s = seed
-
-    def next(self, n):
-        self.s = (self.s * 1103515245 + 12345) & 0x7FFFFFFF
-        return (self.s >> 8) % n
-
-    def bytes(self, n):
-        return bytes(self.next(256) for _ in range(n))
 
 
 def test_garbage_in_answers_out():

@@ -4,21 +4,11 @@ decode; mutated messages too; SMS parts shuffled, repeated and mixed with
 noise still give back every message (a seeded generator: the same cases
 on both runtimes)."""
 
+from fuzz_rand import Rand
+
 from microcosem.errors import DecodeError
 from microcosem.profiles.gateway import decode_gateway, gateway_request, gateway_response
 from microcosem.profiles.sms import SmsReassembler, segment_sms
-
-
-class Rand:
-    def __init__(self, seed):
-        self.s = seed
-
-    def next(self, n):
-        self.s = (self.s * 1103515245 + 12345) & 0x7FFFFFFF
-        return (self.s >> 8) % n
-
-    def bytes(self, n):
-        return bytes(self.next(256) for _ in range(n))
 
 
 def test_gateway_decoder_never_raises_anything_else():
