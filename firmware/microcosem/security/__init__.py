@@ -15,8 +15,11 @@
     setup_methods  Security setup's methods 2-8 (key transfer and agreement,
                key pairs, certificates), loaded by cosem.setup on first use
     agreement  the key agreement schemes C(2e,0s), C(1e,1s), C(0e,2s), C(2e,2s)
-    hls        HLS mechanisms 3..7, f(StoC) / f(CtoS) on either side, and the
-               hooks ServerAuthenticator / ClientAuthenticator
+    hls        HLS mechanisms 2..7 (2: the firmware's own functions), f(StoC) /
+               f(CtoS) on either side, and the hooks ServerAuthenticator /
+               ClientAuthenticator
+    third_party  protected APDUs between a third party and a server through a
+               client (signed and ciphered end to end; the client relays)
     keywrap    AES key wrap (RFC 3394), for key transfer
     kdf        the NIST SP 800-56A concatenation KDF with DLMS's OtherInfo
     sha2       SHA-256 shim, pure-Python SHA-384/512 where hashlib lacks them
