@@ -1,12 +1,8 @@
 """The meter of an ESP32 (see pins.py): the TCP wrapper over WiFi and HDLC on the
 optical probe and RS-485 UARTs.
 
-MicroPython runs this file at boot.  It reads config.json from the board's
-filesystem (addresses, passwords and keys, the objects: see
-microcosem/board.py) and serves the meter until reset.  The hardware
-(machine.UART, Pin, the network) is only touched through pins.Hardware, which
-board.main() is given or makes, so the same file runs on the unix port in the
-tests with a stand-in hardware object.
+MicroPython runs this file at boot: microcosem/board.py's boot() serves the
+meter of config.json until reset, through pins.Hardware.
 """
 
 from microcosem import board

@@ -350,7 +350,8 @@ def pins_hardware(conf):
 
 
 def main(config=CONFIG, hw=None, ready=None, serial_adapter=None):
-    """Serve the meter of the JSON file `config` until reset.
+    """Serve the meter of the JSON file `config` (read from the board's
+    filesystem: addresses, passwords and keys, the objects) until reset.
 
     The hardware (machine.UART, Pin, the network) is only touched through
     pins.Hardware, made here from the configuration unless hw is given: so a
