@@ -26,12 +26,12 @@ takes lists or tuples.  Values are built by hand with the tag constants:
 
 Decoding reads a buffer (bytes, bytearray or memoryview) from an offset and
 copies only leaf values; `ArrayReader` walks a large array one element at a
-time.  Encoding appends to a caller's bytearray, so one buffer serves many
+time (axdr_tools.py).  Encoding appends to a caller's bytearray, so one buffer serves many
 APDUs.  Malformed input raises DecodeError (IncompleteData when the bytes
 merely stop early) carrying the offset, and nothing else.
 """
 
-from struct import pack, pack_into, unpack_from
+from struct import pack, unpack_from
 
 from .compat import STEP_SLICES, const
 from .cosemdate import Date, DateTime, Time
@@ -88,14 +88,6 @@ def type_name(tag):
     if i < 0:
         raise KeyError(tag)
     return _TYPE_TEXT.split()[i]
-
-
-def type_tag(name):
-    names = _TYPE_TEXT.split()
-    for i in range(len(names)):
-        if names[i] == name:
-            return _TYPE_TAGS[i]
-    raise KeyError(name)
 
 
 # Fixed-size numbers: tag -> (struct format, size, lowest, highest)
@@ -184,16 +176,6 @@ def decode_octets(buf, pos, end):
 def encode_octets(out, b):
     encode_length(out, len(b))
     out += b
-
-
-def decode_optional(buf, pos, end):
-    """OPTIONAL / DEFAULT marker: True if a value follows."""
-    if pos >= end:
-        raise IncompleteData("optional marker expected", pos)
-    m = buf[pos]
-    if m > 1:
-        raise DecodeError("bad OPTIONAL marker 0x%02X" % m, pos)
-    return m == 1, pos + 1
 
 
 # ---------------------------------------------------------------- decoding
@@ -388,42 +370,6 @@ def _empty_td(td):
         if not _empty_td(sub):
             return False
     return True
-
-
-class ArrayReader:
-    """Walks an array (or a structure) element by element without decoding it whole.
-
-        r = ArrayReader(buf, pos)        # buf[pos] is the array tag
-        for row in r: ...                # each element decoded on its own
-        r.end                            # offset after the array, once walked
-
-    Only the current element lives on the heap, so a 1000-row profile
-    buffer costs what one row costs.
-    """
-
-    def __init__(self, buf, pos=0, end=None):
-        if end is None:
-            end = len(buf)
-        if pos >= end:
-            raise IncompleteData("array expected", pos)
-        tag = buf[pos]
-        if tag != ARRAY and tag != STRUCTURE:
-            raise DecodeError("not an array or structure (tag %d)" % tag, pos)
-        self.tag = tag
-        self.count, self._pos = decode_length(buf, pos + 1, end)
-        if self.count > end - self._pos:
-            raise IncompleteData("%d elements cannot fit" % self.count, self._pos)
-        self._buf = buf
-        self._end = end
-        self.end = None
-
-    def __iter__(self):
-        buf, end = self._buf, self._end
-        pos = self._pos
-        for _ in range(self.count):
-            v, pos = _decode(buf, pos, end, 1)
-            yield v
-        self.end = pos
 
 
 # ---------------------------------------------------------------- encoding
@@ -634,4 +580,8 @@ else:
 def __getattr__(name):
     if name == "TYPE_NAMES":
         return tuple(zip(_TYPE_TAGS, _TYPE_TEXT.split()))
+    # what a meter never calls lives in axdr_tools.py
+    if name == "ArrayReader" or name == "decode_optional" or name == "type_tag":
+        from . import axdr_tools
+        return getattr(axdr_tools, name)
     raise AttributeError(name)
