@@ -18,6 +18,7 @@ slices (CPython); MicroPython's general path is its only path.
 """
 
 import struct
+from operator import itemgetter  # CPython's: this module loads only where step slices exist
 from struct import pack, unpack_from
 
 from .axdr import _NUMBERS
@@ -27,6 +28,8 @@ _CODES = {}
 for _tag, (_fmt, _size, _lo, _hi) in _NUMBERS.items():
     _CODES[_tag] = (_fmt[-1], _size, _lo, _hi)
 _StructError = getattr(struct, "error", ValueError)
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _OCTET_STRING = 9
 _STRUCTURE = 2
 MIN_ROWS = 8  # below this the general path is as fast
@@ -116,15 +119,18 @@ def encode_rows(out, items):
     k = len(shape)
     if k == 0 or k >= 0x80:
         return False
-    # Column by column, all in C: zip transposes, struct and join check and
-    # pack each column, step slices scatter it into the rows; no Python loop
-    # runs per row.
+    # Column by column, all in C: itemgetter maps take the columns apart,
+    # struct and join check and pack each one, step slices scatter it into
+    # the rows; no Python loop runs per row.  (Not zip(*items): it makes an
+    # iterator per row, and a thousand new objects wake the cyclic collector,
+    # which then walks the whole value.)
     try:
-        heads, inners = zip(*items)
-        if heads != (_STRUCTURE,) * n or set(map(len, inners)) != {k}:
+        if (set(map(len, items)) != {2} or tuple(map(_FIRST, items)) != (_STRUCTURE,) * n):
             return False
-        columns = list(zip(*inners))  # k tuples of n (tag, value) pairs
-    except (TypeError, ValueError):  # an element that is no (tag, value) pair
+        inners = tuple(map(_SECOND, items))
+        if set(map(len, inners)) != {k}:
+            return False
+    except TypeError:  # an element that is no (tag, value) pair
         return False
     _, size, skeleton = _layout(shape)
     rows = bytearray(size * n)
@@ -132,9 +138,10 @@ def encode_rows(out, items):
     for j in range(k):
         tag, length = shape[j]
         try:
-            tags, column = zip(*columns[j])
-            if tags != (tag,) * n:
+            pairs = tuple(map(itemgetter(j), inners))
+            if tuple(map(_FIRST, pairs)) != (tag,) * n:
                 return False
+            column = tuple(map(_SECOND, pairs))
             if length is None:
                 # struct refuses what the general path refuses (a float, a value
                 # out of range) and takes what it takes (a bool): no check of ours
@@ -142,12 +149,13 @@ def encode_rows(out, items):
                 packed = pack(">%d%s" % (n, code), *column)
                 off += 1
             else:
-                if set(map(len, column)) != {length}:
+                # (tag, value) exactly, as the general path unpacks a string's pair
+                if set(map(len, pairs)) != {2} or set(map(len, column)) != {length}:
                     return False
                 packed = b"".join(column)  # refuses str, int, None
                 width = length
                 off += 2
-        except (TypeError, ValueError, _StructError):
+        except (TypeError, IndexError, ValueError, _StructError):
             return False
         for b in range(width):
             rows[off + b::size] = packed[b::width]
