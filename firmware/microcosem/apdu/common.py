@@ -257,17 +257,38 @@ def encode_datablock_sa(out, last_block, block_number, raw_data):
     encode_octet_string(out, raw_data)
 
 
+# ---------------------------------------------------------------- field codecs
+# (encoder, decoder) of one field, for a ServiceApdu's LAYOUT; a DataBlock-SA
+# is its three fields BOOL, U32, OCTET_STRING.  The response-only codecs
+# (RESULT_LIST, GET_DATA_RESULT, ...) are in apdu/fields.py.
+
+U8 = (encode_u8, decode_u8)
+U32 = (encode_u32, decode_u32)
+BOOL = (encode_bool, decode_bool)
+OCTET_STRING = (encode_octet_string, decode_octet_string)
+DATA = (encode_data, decode_data)
+DATA_LIST = (encode_data_list, decode_data_list)
+DESCRIPTOR = (encode_descriptor, decode_descriptor)
+DESCRIPTORS = (encode_descriptors, decode_descriptors)
+SELECTIVE_ACCESS = (encode_selective_access, decode_selective_access)
+DESCRIPTORS_WITH_SELECTION = (encode_descriptors_with_selection,
+                              decode_descriptors_with_selection)
+
+
 # ---------------------------------------------------------------- the APDU base
 
 class ServiceApdu(Apdu):
     """An xDLMS APDU: TAG, then for the LN service families a CHOICE byte.
 
-    Subclasses write `_encode_body(self, out)` and the classmethod
-    `_decode_body(cls, buf, pos, end) -> (apdu, next_pos)`, both after the
-    header.
+    The body after the header is LAYOUT, one field codec per name of FIELDS
+    in wire order (`LAYOUT = (U8, U32)`); a class whose body is not such a
+    plain sequence (a CHOICE or an OPTIONAL inside) writes its own
+    `_encode_body(self, out)` and classmethod
+    `_decode_body(cls, buf, pos, end) -> (apdu, next_pos)`.
     """
 
     CHOICE = None  # the [n] of Get-Request ::= CHOICE {...} and friends
+    LAYOUT = ()
 
     def _encode(self, out):
         out.append(self.TAG)
@@ -293,11 +314,20 @@ class ServiceApdu(Apdu):
         return cls._decode_body(buf, pos, end)
 
     def _encode_body(self, out):
-        raise NotImplementedError
+        fields = self.FIELDS
+        layout = self.LAYOUT
+        for i in range(len(layout)):
+            layout[i][0](out, getattr(self, fields[i]))
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
-        raise NotImplementedError
+        apdu = cls()
+        fields = cls.FIELDS
+        layout = cls.LAYOUT
+        for i in range(len(layout)):
+            v, pos = layout[i][1](buf, pos, end)
+            setattr(apdu, fields[i], v)
+        return apdu, pos
 
 
 def __getattr__(name):

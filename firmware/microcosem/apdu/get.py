@@ -9,11 +9,7 @@
 """
 
 from ..compat import const
-from .common import (
-    ServiceApdu, decode_descriptor, decode_descriptors_with_selection, decode_selective_access,
-    decode_u8, decode_u32, encode_descriptor, encode_descriptors_with_selection,
-    encode_selective_access, encode_u8, encode_u32,
-)
+from .common import DESCRIPTOR, DESCRIPTORS_WITH_SELECTION, SELECTIVE_ACCESS, U8, U32, ServiceApdu
 
 _GET_REQUEST = const(0xC0)
 
@@ -26,18 +22,7 @@ class GetRequestNormal(ServiceApdu):
     TAG = _GET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptor(out, self.attribute_descriptor)
-        encode_selective_access(out, self.access_selection)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        d, pos = decode_descriptor(buf, pos, end)
-        sel, pos = decode_selective_access(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel), pos
+    LAYOUT = (U8, DESCRIPTOR, SELECTIVE_ACCESS)
 
 
 class GetRequestNext(ServiceApdu):
@@ -46,16 +31,7 @@ class GetRequestNext(ServiceApdu):
     TAG = _GET_REQUEST
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
+    LAYOUT = (U8, U32)
 
 
 class GetRequestWithList(ServiceApdu):
@@ -64,16 +40,7 @@ class GetRequestWithList(ServiceApdu):
     TAG = _GET_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptors_with_selection(out, self.attribute_descriptors)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        items, pos = decode_descriptors_with_selection(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptors=items), pos
+    LAYOUT = (U8, DESCRIPTORS_WITH_SELECTION)
 
 
 def __getattr__(name):
