@@ -11,12 +11,9 @@ APDU's fields.  Results are int Data-Access-Result codes.
 
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor,
-    decode_descriptors_with_selection, decode_selective_access, decode_u8, encode_data_list,
-    encode_datablock_sa, encode_descriptor, encode_descriptors_with_selection,
-    encode_selective_access, encode_u8,
+    BOOL, DATA, DATA_LIST, DESCRIPTOR, DESCRIPTORS_WITH_SELECTION, OCTET_STRING,
+    SELECTIVE_ACCESS, U8, U32, ServiceApdu,
 )
-from ..axdr import decode_data, encode_data
 
 _SET_REQUEST = const(0xC1)
 
@@ -28,21 +25,7 @@ class SetRequestNormal(ServiceApdu):
     TAG = _SET_REQUEST
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection", "value")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptor(out, self.attribute_descriptor)
-        encode_selective_access(out, self.access_selection)
-        encode_data(out, self.value)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        d, pos = decode_descriptor(buf, pos, end)
-        sel, pos = decode_selective_access(buf, pos, end)
-        v, pos = decode_data(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel,
-                   value=v), pos
+    LAYOUT = (U8, DESCRIPTOR, SELECTIVE_ACCESS, DATA)
 
 
 class SetRequestWithFirstDatablock(ServiceApdu):
@@ -53,21 +36,7 @@ class SetRequestWithFirstDatablock(ServiceApdu):
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "attribute_descriptor", "access_selection",
               "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptor(out, self.attribute_descriptor)
-        encode_selective_access(out, self.access_selection)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        d, pos = decode_descriptor(buf, pos, end)
-        sel, pos = decode_selective_access(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptor=d, access_selection=sel,
-                   last_block=last, block_number=n, raw_data=raw), pos
+    LAYOUT = (U8, DESCRIPTOR, SELECTIVE_ACCESS, BOOL, U32, OCTET_STRING)
 
 
 class SetRequestWithDatablock(ServiceApdu):
@@ -76,17 +45,7 @@ class SetRequestWithDatablock(ServiceApdu):
     TAG = _SET_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   raw_data=raw), pos
+    LAYOUT = (U8, BOOL, U32, OCTET_STRING)
 
 
 class SetRequestWithList(ServiceApdu):
@@ -96,18 +55,7 @@ class SetRequestWithList(ServiceApdu):
     TAG = _SET_REQUEST
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors", "values")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptors_with_selection(out, self.attribute_descriptors)
-        encode_data_list(out, self.values)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        items, pos = decode_descriptors_with_selection(buf, pos, end)
-        values, pos = decode_data_list(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptors=items, values=values), pos
+    LAYOUT = (U8, DESCRIPTORS_WITH_SELECTION, DATA_LIST)
 
 
 class SetRequestWithListAndFirstDatablock(ServiceApdu):
@@ -118,19 +66,7 @@ class SetRequestWithListAndFirstDatablock(ServiceApdu):
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "attribute_descriptors",
               "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptors_with_selection(out, self.attribute_descriptors)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        items, pos = decode_descriptors_with_selection(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, attribute_descriptors=items,
-                   last_block=last, block_number=n, raw_data=raw), pos
+    LAYOUT = (U8, DESCRIPTORS_WITH_SELECTION, BOOL, U32, OCTET_STRING)
 
 
 def __getattr__(name):
