@@ -13,9 +13,8 @@ return_parameters is None, a Data value, or an int data-access-result.
 from ..axdr import decode_data, encode_data
 from ..compat import const
 from .common import (
-    ServiceApdu, decode_data_list, decode_datablock_sa, decode_descriptor, decode_descriptors,
-    decode_marker, decode_u8, decode_u32, encode_data_list, encode_datablock_sa,
-    encode_descriptor, encode_descriptors, encode_u8, encode_u32,
+    BOOL, DATA_LIST, DESCRIPTOR, DESCRIPTORS, OCTET_STRING, U8, U32, ServiceApdu,
+    decode_descriptor, decode_marker, decode_u8, encode_descriptor, encode_u8,
 )
 
 _ACTION_REQUEST = const(0xC3)
@@ -55,16 +54,7 @@ class ActionRequestNextPblock(ServiceApdu):
     TAG = _ACTION_REQUEST
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
+    LAYOUT = (U8, U32)
 
 
 class ActionRequestWithList(ServiceApdu):
@@ -74,18 +64,7 @@ class ActionRequestWithList(ServiceApdu):
     TAG = _ACTION_REQUEST
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "method_descriptors", "parameters")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptors(out, self.method_descriptors)
-        encode_data_list(out, self.parameters)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        ds, pos = decode_descriptors(buf, pos, end)
-        params, pos = decode_data_list(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, method_descriptors=ds, parameters=params), pos
+    LAYOUT = (U8, DESCRIPTORS, DATA_LIST)
 
 
 class ActionRequestWithFirstPblock(ServiceApdu):
@@ -96,19 +75,7 @@ class ActionRequestWithFirstPblock(ServiceApdu):
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "method_descriptor",
               "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptor(out, self.method_descriptor)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        d, pos = decode_descriptor(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, method_descriptor=d, last_block=last,
-                   block_number=n, raw_data=raw), pos
+    LAYOUT = (U8, DESCRIPTOR, BOOL, U32, OCTET_STRING)
 
 
 class ActionRequestWithListAndFirstPblock(ServiceApdu):
@@ -119,19 +86,7 @@ class ActionRequestWithListAndFirstPblock(ServiceApdu):
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "method_descriptors",
               "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_descriptors(out, self.method_descriptors)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        ds, pos = decode_descriptors(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, method_descriptors=ds, last_block=last,
-                   block_number=n, raw_data=raw), pos
+    LAYOUT = (U8, DESCRIPTORS, BOOL, U32, OCTET_STRING)
 
 
 class ActionRequestWithPblock(ServiceApdu):
@@ -140,17 +95,7 @@ class ActionRequestWithPblock(ServiceApdu):
     TAG = _ACTION_REQUEST
     CHOICE = 6
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   raw_data=raw), pos
+    LAYOUT = (U8, BOOL, U32, OCTET_STRING)
 
 
 def __getattr__(name):
