@@ -18,7 +18,12 @@ slices (CPython); MicroPython's general path is its only path.
 """
 
 import struct
-from operator import itemgetter  # CPython's: this module loads only where step slices exist
+try:
+    from operator import itemgetter  # C on CPython, where axdr uses this module
+except ImportError:  # MicroPython has no operator; axdr never loads this module there
+
+    def itemgetter(i):
+        return lambda x: x[i]
 from struct import pack, unpack_from
 
 from .axdr import _NUMBERS
