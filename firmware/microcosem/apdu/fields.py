@@ -7,12 +7,12 @@ importable from apdu.common as before (its module __getattr__ loads this
 module on first use); a meter build leaves this module out.
 """
 
-from ..axdr import decode_data, encode_data
+from ..axdr import decode_data, encode_data, encode_length
 from ..compat import const
 from ..errors import DecodeError, EncodeError, IncompleteData
 from .common import (
-    decode_bool, decode_count, decode_octet_string, decode_u8, decode_u32, encode_bool,
-    encode_octet_string, encode_u8, encode_u32,
+    decode_bool, decode_count, decode_marker, decode_octet_string, decode_u8, decode_u32,
+    encode_bool, encode_octet_string, encode_result_list, encode_u8, encode_u32,
 )
 
 # ---------------------------------------------------------------- invoke ids
@@ -128,27 +128,75 @@ def encode_get_data_result(out, result):
         encode_data(out, result)
 
 
-def decode_datablock_g(buf, pos, end):
-    """DataBlock-G: (last_block, block_number, result) with result raw-data bytes
-    or an int data-access-result."""
-    last, pos = decode_bool(buf, pos, end)
-    number, pos = decode_u32(buf, pos, end)
+def decode_get_data_results(buf, pos, end):
+    """SEQUENCE OF Get-Data-Result."""
+    n, pos = decode_count(buf, pos, end)
+    results = []
+    for _ in range(n):
+        r, pos = decode_get_data_result(buf, pos, end)
+        results.append(r)
+    return results, pos
+
+
+def encode_get_data_results(out, results):
+    encode_length(out, len(results))
+    for r in results:
+        encode_get_data_result(out, r)
+
+
+def decode_optional_get_data_result(buf, pos, end):
+    """Get-Data-Result OPTIONAL (an Action-Response's return-parameters): None when absent."""
+    present, pos = decode_marker(buf, pos, end)
+    if not present:
+        return None, pos
+    return decode_get_data_result(buf, pos, end)
+
+
+def encode_optional_get_data_result(out, ret):
+    if ret is None:
+        out.append(0)
+    else:
+        out.append(1)
+        encode_get_data_result(out, ret)
+
+
+def decode_block_result(buf, pos, end):
+    """DataBlock-G's result CHOICE { raw-data [0] OCTET STRING, data-access-result [1] }."""
     choice, pos = decode_u8(buf, pos, end)
     if choice == 0:
-        result, pos = decode_octet_string(buf, pos, end)
-    elif choice == 1:
-        result, pos = decode_u8(buf, pos, end)
-    else:
-        raise DecodeError("bad DataBlock-G result choice %d" % choice, pos - 1)
-    return (last, number, result), pos
+        return decode_octet_string(buf, pos, end)
+    if choice == 1:
+        return decode_u8(buf, pos, end)
+    raise DecodeError("bad DataBlock-G result choice %d" % choice, pos - 1)
 
 
-def encode_datablock_g(out, last_block, block_number, result):
-    encode_bool(out, last_block)
-    encode_u32(out, block_number)
+def encode_block_result(out, result):
     if type(result) is int:
         out.append(1)
         encode_u8(out, result)
     else:
         out.append(0)
         encode_octet_string(out, result)
+
+
+def decode_datablock_g(buf, pos, end):
+    """DataBlock-G: (last_block, block_number, result) with result raw-data bytes
+    or an int data-access-result."""
+    last, pos = decode_bool(buf, pos, end)
+    number, pos = decode_u32(buf, pos, end)
+    result, pos = decode_block_result(buf, pos, end)
+    return (last, number, result), pos
+
+
+def encode_datablock_g(out, last_block, block_number, result):
+    encode_bool(out, last_block)
+    encode_u32(out, block_number)
+    encode_block_result(out, result)
+
+
+# the field codecs of the responses, for their LAYOUTs (apdu/common.py has the others)
+RESULT_LIST = (encode_result_list, decode_result_list)
+GET_DATA_RESULT = (encode_get_data_result, decode_get_data_result)
+GET_DATA_RESULTS = (encode_get_data_results, decode_get_data_results)
+OPTIONAL_GET_DATA_RESULT = (encode_optional_get_data_result, decode_optional_get_data_result)
+BLOCK_RESULT = (encode_block_result, decode_block_result)

@@ -11,12 +11,11 @@ from ..axdr import encode_length
 from ..compat import const
 from .base import Names
 from .common import (
-    ServiceApdu, decode_count, decode_datablock_sa, decode_marker, decode_u8, decode_u32,
-    encode_datablock_sa, encode_result_list, encode_u8, encode_u32,
+    BOOL, OCTET_STRING, U8, U32, ServiceApdu, decode_count, decode_u8, encode_u8,
 )
 from .fields import (
-    decode_datablock_g, decode_get_data_result, decode_result_list, encode_datablock_g,
-    encode_get_data_result,
+    BLOCK_RESULT, GET_DATA_RESULT, GET_DATA_RESULTS, OPTIONAL_GET_DATA_RESULT, RESULT_LIST,
+    decode_optional_get_data_result, encode_optional_get_data_result,
 )
 
 _GET_RESPONSE = const(0xC4)
@@ -33,16 +32,7 @@ class GetResponseNormal(ServiceApdu):
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_get_data_result(out, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        result, pos = decode_get_data_result(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=result), pos
+    LAYOUT = (U8, GET_DATA_RESULT)
 
 
 class GetResponseWithDatablock(ServiceApdu):
@@ -53,17 +43,7 @@ class GetResponseWithDatablock(ServiceApdu):
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_g(out, self.last_block, self.block_number, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, result), pos = decode_datablock_g(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   result=result), pos
+    LAYOUT = (U8, BOOL, U32, BLOCK_RESULT)
 
 
 class GetResponseWithList(ServiceApdu):
@@ -73,22 +53,7 @@ class GetResponseWithList(ServiceApdu):
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "results")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_length(out, len(self.results))
-        for r in self.results:
-            encode_get_data_result(out, r)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_count(buf, pos, end)
-        results = []
-        for _ in range(n):
-            r, pos = decode_get_data_result(buf, pos, end)
-            results.append(r)
-        return cls(invoke_id_and_priority=iip, results=results), pos
+    LAYOUT = (U8, GET_DATA_RESULTS)
 
 
 # -------------------- SET
@@ -100,16 +65,7 @@ class SetResponseNormal(ServiceApdu):
     CHOICE = 1
     FIELDS = ("invoke_id_and_priority", "result")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u8(out, self.result)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        r, pos = decode_u8(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=r), pos
+    LAYOUT = (U8, U8)
 
 
 class SetResponseDatablock(ServiceApdu):
@@ -118,16 +74,7 @@ class SetResponseDatablock(ServiceApdu):
     TAG = _SET_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
+    LAYOUT = (U8, U32)
 
 
 class SetResponseLastDatablock(ServiceApdu):
@@ -137,18 +84,7 @@ class SetResponseLastDatablock(ServiceApdu):
     CHOICE = 3
     FIELDS = ("invoke_id_and_priority", "result", "block_number")
     NAMES = Names(("result", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u8(out, self.result)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        r, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=r, block_number=n), pos
+    LAYOUT = (U8, U8, U32)
 
 
 class SetResponseLastDatablockWithList(ServiceApdu):
@@ -158,18 +94,7 @@ class SetResponseLastDatablockWithList(ServiceApdu):
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "results", "block_number")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_result_list(out, self.results)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        results, pos = decode_result_list(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, results=results, block_number=n), pos
+    LAYOUT = (U8, RESULT_LIST, U32)
 
 
 class SetResponseWithList(ServiceApdu):
@@ -179,37 +104,10 @@ class SetResponseWithList(ServiceApdu):
     CHOICE = 5
     FIELDS = ("invoke_id_and_priority", "results")
     NAMES = Names(("results", "DATA_ACCESS_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_result_list(out, self.results)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        results, pos = decode_result_list(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, results=results), pos
+    LAYOUT = (U8, RESULT_LIST)
 
 
 # -------------------- ACTION
-
-def _decode_response_with_optional_data(buf, pos, end):
-    result, pos = decode_u8(buf, pos, end)
-    present, pos = decode_marker(buf, pos, end)
-    if not present:
-        return (result, None), pos
-    ret, pos = decode_get_data_result(buf, pos, end)
-    return (result, ret), pos
-
-
-def _encode_response_with_optional_data(out, result, ret):
-    encode_u8(out, result)
-    if ret is None:
-        out.append(0)
-    else:
-        out.append(1)
-        encode_get_data_result(out, ret)
-
 
 class ActionResponseNormal(ServiceApdu):
     """result: Action-Result code; return_parameters: None, Data, or an int
@@ -220,16 +118,7 @@ class ActionResponseNormal(ServiceApdu):
     FIELDS = ("invoke_id_and_priority", "result", "return_parameters")
     # (an int return_parameters is a data-access-result: DATA_ACCESS_RESULT_NAMES)
     NAMES = Names(("result", "ACTION_RESULT_NAMES"))
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        _encode_response_with_optional_data(out, self.result, self.return_parameters)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (result, ret), pos = _decode_response_with_optional_data(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, result=result, return_parameters=ret), pos
+    LAYOUT = (U8, U8, OPTIONAL_GET_DATA_RESULT)
 
 
 class ActionResponseWithPblock(ServiceApdu):
@@ -238,17 +127,7 @@ class ActionResponseWithPblock(ServiceApdu):
     TAG = _ACTION_RESPONSE
     CHOICE = 2
     FIELDS = ("invoke_id_and_priority", "last_block", "block_number", "raw_data")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_datablock_sa(out, self.last_block, self.block_number, self.raw_data)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        (last, n, raw), pos = decode_datablock_sa(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, last_block=last, block_number=n,
-                   raw_data=raw), pos
+    LAYOUT = (U8, BOOL, U32, OCTET_STRING)
 
 
 class ActionResponseWithList(ServiceApdu):
@@ -263,7 +142,8 @@ class ActionResponseWithList(ServiceApdu):
         encode_u8(out, self.invoke_id_and_priority)
         encode_length(out, len(self.results))
         for result, ret in self.results:
-            _encode_response_with_optional_data(out, result, ret)
+            encode_u8(out, result)
+            encode_optional_get_data_result(out, ret)
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
@@ -271,8 +151,9 @@ class ActionResponseWithList(ServiceApdu):
         n, pos = decode_count(buf, pos, end)
         results = []
         for _ in range(n):
-            r, pos = _decode_response_with_optional_data(buf, pos, end)
-            results.append(r)
+            result, pos = decode_u8(buf, pos, end)
+            ret, pos = decode_optional_get_data_result(buf, pos, end)
+            results.append((result, ret))
         return cls(invoke_id_and_priority=iip, results=results), pos
 
 
@@ -282,13 +163,4 @@ class ActionResponseNextPblock(ServiceApdu):
     TAG = _ACTION_RESPONSE
     CHOICE = 4
     FIELDS = ("invoke_id_and_priority", "block_number")
-
-    def _encode_body(self, out):
-        encode_u8(out, self.invoke_id_and_priority)
-        encode_u32(out, self.block_number)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        iip, pos = decode_u8(buf, pos, end)
-        n, pos = decode_u32(buf, pos, end)
-        return cls(invoke_id_and_priority=iip, block_number=n), pos
+    LAYOUT = (U8, U32)
