@@ -32,8 +32,9 @@ from ..axdr import decode_data, encode_data, encode_length
 from ..compat import const
 from ..errors import DecodeError
 from .common import (
-    ServiceApdu, decode_bool, decode_count, decode_data_list, decode_octet_string, decode_u8,
-    decode_u16, encode_bool, encode_data_list, encode_octet_string, encode_u8, encode_u16,
+    DATA_LIST, ServiceApdu, decode_bool, decode_count, decode_data_list, decode_octet_string,
+    decode_u8, decode_u16, encode_bool, encode_data_list, encode_octet_string, encode_u8,
+    encode_u16,
 )
 
 _READ_REQUEST = const(0x05)
@@ -129,20 +130,16 @@ def encode_variable_access_list(out, items):
         encode_variable_access(out, spec)
 
 
+VARIABLE_ACCESS_LIST = (encode_variable_access_list, decode_variable_access_list)
+
+
 class ReadRequest(ServiceApdu):
     """variable_access_specifications: [Variable-Access-Specification tuple]
     (module docstring; VARIABLE_ACCESS_NAMES names the leading tag)."""
 
     TAG = _READ_REQUEST
     FIELDS = ("variable_access_specifications",)
-
-    def _encode_body(self, out):
-        encode_variable_access_list(out, self.variable_access_specifications)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        items, pos = decode_variable_access_list(buf, pos, end)
-        return cls(variable_access_specifications=items), pos
+    LAYOUT = (VARIABLE_ACCESS_LIST,)
 
 
 class ReadResponse(ServiceApdu):
@@ -205,16 +202,7 @@ class WriteRequest(ServiceApdu):
 
     TAG = _WRITE_REQUEST
     FIELDS = ("variable_access_specifications", "values")
-
-    def _encode_body(self, out):
-        encode_variable_access_list(out, self.variable_access_specifications)
-        encode_data_list(out, self.values)
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        items, pos = decode_variable_access_list(buf, pos, end)
-        values, pos = decode_data_list(buf, pos, end)
-        return cls(variable_access_specifications=items, values=values), pos
+    LAYOUT = (VARIABLE_ACCESS_LIST, DATA_LIST)
 
 
 class UnconfirmedWriteRequest(WriteRequest):
@@ -270,7 +258,6 @@ class InformationReportRequest(ServiceApdu):
 
     TAG = _INFORMATION_REPORT_REQUEST
     FIELDS = ("current_time", "variable_access_specifications", "values")
-
     def _encode_body(self, out):
         if self.current_time is None:
             out.append(0)
