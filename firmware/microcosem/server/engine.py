@@ -704,7 +704,7 @@ class Server:
                     self.last_error = e
                     v = OTHER_REASON
             values.append(v)
-        reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 3, iip), EncodedData(_results(values)),
+        reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 3, iip), EncodedData(result_chunks(values)),
                                 CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
         if reply is False:
             return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
@@ -963,8 +963,9 @@ def _action_normal(iip, result):
     return bytes((0xC7, 1, iip, result, 0))
 
 
-def _results(values):
-    """The SEQUENCE OF Get-Data-Result of a GET-with-list, piece by piece."""
+def result_chunks(values):
+    """A SEQUENCE OF Get-Data-Result (GET-with-list) or Read-Data-Result (SN
+    Read): the same CHOICE, data [0] or an error code [1], piece by piece."""
     head = bytearray()
     encode_length(head, len(values))
     yield head

@@ -41,7 +41,7 @@ from ..compat import const
 from ..errors import DecodeError
 from .engine import (
     OUT_READ, PDU_TOO_LONG, READ, SERVICE, SERVICE_NOT_ALLOWED, SERVICE_NOT_SUPPORTED, WRITE,
-    exception_response,
+    exception_response, result_chunks,
 )
 
 # ctx._in kinds of a long SN request (the engine's LN ones are 1..4)
@@ -156,26 +156,10 @@ def _read(server, ctx, specs):
                 server.last_error = e
                 v = OTHER_REASON
         values.append(v)
-    reply = server.start_long(ctx, OUT_READ, 0, (0x0C,), EncodedData(_items(values)), bit)
+    reply = server.start_long(ctx, OUT_READ, 0, (0x0C,), EncodedData(result_chunks(values)), bit)
     if reply is False:
         return _service_error(READ)
     return reply or exception_response(SERVICE_NOT_ALLOWED, PDU_TOO_LONG)
-
-
-def _items(values):
-    head = bytearray()
-    encode_length(head, len(values))
-    yield head
-    for v in values:
-        if type(v) is int:
-            yield bytes((1, v))
-        elif type(v) is EncodedData:
-            yield b"\x00"
-            for c in v.chunks:
-                yield c
-        else:
-            yield b"\x00"
-            yield v
 
 
 def _write_one(server, ctx, spec, value):
