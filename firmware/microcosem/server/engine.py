@@ -704,7 +704,8 @@ class Server:
                     self.last_error = e
                     v = OTHER_REASON
             values.append(v)
-        reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 3, iip), EncodedData(result_chunks(values)),
+        reply = self.start_long(ctx, _OUT_GET, iip, (0xC4, 3, iip),
+                                EncodedData(result_chunks(values)),
                                 CONFORMANCE_BLOCK_TRANSFER_WITH_GET_OR_READ)
         if reply is False:
             return exception_response(SERVICE_NOT_ALLOWED, SE_OTHER)
