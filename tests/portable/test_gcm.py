@@ -1,4 +1,5 @@
-# heapsize: 64k
+# heapsize: 72k
+# (raised from 64k: it passed with under 6k to spare, and a heap fragments a little differently from run to run)
 """AES-GCM over the backend's AES-ECB: the test cases of the GCM
 specification (McGrew and Viega, as NIST published it with SP 800-38D),
 each through the active backend and through the pure-Python path."""

@@ -1,4 +1,5 @@
-# heapsize: 104k
+# heapsize: 112k
+# (raised from 104k: it passed with under 6k to spare, and a heap fragments a little differently from run to run)
 # (104k: ciphering, gcm, general_ciphering, ec, ecdsa, kdf and agreement
 # together; 96k fails since general_ciphering carries the engines' 0xDD hooks)
 """general-ciphering with agreed-key: One-Pass Diffie-Hellman C(1e,1s) (the

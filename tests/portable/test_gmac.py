@@ -1,4 +1,5 @@
-# heapsize: 64k
+# heapsize: 72k
+# (raised from 64k: it passed with under 6k to spare, and a heap fragments a little differently from run to run)
 """GMAC: GCM with nothing to encrypt (SP 800-38D), as DLMS uses it for
 authentication-only protection and HLS mechanism 5."""
 
