@@ -495,6 +495,15 @@ class ServerSecurity:
         return ic
 
     master_key = None  # the KEK of general-ciphering's wrapped-key (Security setup's too)
+    # general-ciphering's agreed-key (security.general_ciphering, both schemes):
+    # the meter's static key agreement and signing private keys, the clients'
+    # public keys ({system title: (key agreement, signing)} or a function of
+    # the title), and a Security setup whose key_pairs and imported
+    # certificates stand in for whichever of those is None
+    agreement_key = None
+    signing_key = None
+    peer_keys = None
+    setup = None
 
     def unprotect(self, ctx, apdu):
         title = getattr(ctx, "client_system_title", None)
@@ -554,7 +563,19 @@ class ClientSecurity:
     Answers are opened with the server's system title from the AARE (its
     responding-AP-title) and must come with invocation counters that only go
     up; ic and reserve work as in ServerSecurity.
+
+    With general="ciphering", `agreement` (general_ciphering.ONE_PASS_DH or
+    STATIC_UNIFIED; None: the global key) sends the requests under a key
+    agreed with the server, from agreement_key / signing_key (the client's
+    static private keys) and peer_keys ({server system title: (key agreement,
+    signing) public keys} or a function of the title); the answers, agreed
+    the same way by the server, are opened with the same keys.
     """
+
+    agreement = None
+    agreement_key = None
+    signing_key = None
+    peer_keys = None
 
     def __init__(self, system_title, ek, ak, ic=0, sc=0x30, dedicated_key=None, broadcast_key=None,
                  general=False, reserve=None, step=32):

@@ -40,6 +40,12 @@ the transaction-id in its KDF input).
     decode(data) -> GeneralCiphering (the fields, key_info, content)
     unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None)
         -> Unprotected (.apdu, .sc, .ic, .message: the GeneralCiphering)
+    content_key(msg, ek, broadcast_key, kek, agreed) -> the key of a decoded one
+    certificate_keys(setup, title) -> (key agreement, signing) public keys
+        of `title` from a Security setup's imported certificates
+
+and the engines' hooks (server_unprotect / server_protect, client_protect /
+client_unprotect), agreed keys included: see the comment above them.
 """
 
 from ..compat import const
@@ -258,12 +264,11 @@ def open_message(msg, key, ak):
     return unprotect_content(msg.content, msg.originator, key, ak, 0, None, msg.head)
 
 
-def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
-    """Open a general-ciphering APDU.  The content key: ek (no key-info, or
-    identified global unicast), broadcast_key (identified broadcast), the
-    key unwrapped with kek (wrapped-key), or agreed(message) (agreed-key:
-    e.g. a lambda around agreed_key_for)."""
-    msg = decode(data)
+def content_key(msg, ek=None, broadcast_key=None, kek=None, agreed=None):
+    """The content key of a decoded message: ek (no key-info, or identified
+    global unicast), broadcast_key (identified broadcast), the key unwrapped
+    with kek (wrapped-key), or agreed(message) (agreed-key: e.g. a lambda
+    around agreed_key_for)."""
     ki = msg.key_info
     if ki is None:
         key = ek
@@ -290,61 +295,212 @@ def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
         key = agreed(msg)
     if key is None:
         raise SecurityError("no key for this general-ciphering APDU")
-    sc, ic, apdu = open_message(msg, key, ak)
+    return key
+
+
+def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
+    """Open a general-ciphering APDU under its content key (content_key)."""
+    msg = decode(data)
+    sc, ic, apdu = open_message(msg, content_key(msg, ek, broadcast_key, kek, agreed), ak)
     return Unprotected(apdu, sc, ic, msg)
 
 
 # -- the engines' hooks (ciphering.ServerSecurity / ClientSecurity call these
 # for 0xDD, so a meter that never sees general-ciphering never loads them) ----
+#
+# Agreed keys, on both sides: each APDU goes under a key its sender agrees as
+# party U (the originator) with the recipient as party V, the answer too, so
+# a meter answers a One-Pass DH request with its own fresh ephemeral key
+# (signed with its signing key) against the client's static key agreement
+# key, and a Static Unified Model request under the static keys with the
+# titles the other way round (U = the meter) and the transaction id the
+# answer carries, the request's.  This is how gurux-dlms's GXDLMS.Cipher1
+# (C#, the one path that ciphers both the client's requests and its server's
+# answers) does it: "Generate ephemeral key pair for each transaction",
+# OtherInfo = AlgorithmID || own title || [len || transaction-id] || peer's
+# title, with the agreed-key key-info written again into the answer; the
+# Green Book (9.2.3.4.6, Annex I) names the sender of a general-ciphering APDU
+# party U as well.  The keys: sec.agreement_key / sec.signing_key (the own
+# static private keys; else the Security setup sec.setup's key_pairs 1 / 0)
+# and sec.peer_keys, {system title: (key agreement public key, signing
+# public key)} or a function of the title giving that pair (either may be
+# None); else the certificates imported into sec.setup (certificate_keys).
+
+
+def certificate_keys(setup, title):
+    """(key agreement public key, signing public key) of the party `title`
+    from the certificates imported into a Security setup (setup.stored): the
+    end-entity ones whose subject CN is the system title in hex, told apart
+    by their KeyUsage (keyAgreement, digitalSignature); None where there is
+    none."""
+    from .x509 import KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, Certificate
+
+    want = "".join("%02X" % b for b in bytes(title)).encode()
+    qa = qs = None
+    for der in getattr(setup, "stored", None) or ():
+        c = Certificate(der)
+        if c.is_ca or c.subject_cn != want:
+            continue
+        ku = c.key_usage or 0
+        if qa is None and ku & KU_KEY_AGREEMENT:
+            qa = c.public_key
+        if qs is None and ku & KU_DIGITAL_SIGNATURE:
+            qs = c.public_key
+    return qa, qs
+
+
+def _peer(sec, title):
+    keys = getattr(sec, "peer_keys", None)
+    if keys is None:
+        setup = getattr(sec, "setup", None)
+        return (None, None) if setup is None else certificate_keys(setup, title)
+    got = keys(title) if callable(keys) else keys.get(bytes(title))
+    return (None, None) if got is None else got
+
+
+def _own(sec, which):
+    # which: 1 the static key agreement key, 0 the signing key (Security
+    # setup's key_pairs numbering)
+    key = sec.agreement_key if which == 1 else sec.signing_key
+    if key is None:
+        pairs = getattr(getattr(sec, "setup", None), "key_pairs", None)
+        pair = None if pairs is None else pairs.get(which)
+        key = None if pair is None else pair[0]
+    if key is None:
+        raise SecurityError("no own %s key" % ("key agreement" if which == 1 else "signing"))
+    return key
+
+
+def _suite(msg):
+    if not msg.content:
+        raise SecurityError("no ciphered content")
+    return msg.content[0] & 0x0F
+
+
+def _agreed_open(sec, msg):
+    """(content key, the originator's key agreement public key) of an
+    agreed-key message to us; refused unless we know the originator's keys
+    and could answer in kind."""
+    qa, qs = _peer(sec, msg.originator)
+    scheme = msg.key_info[1]
+    if scheme == ONE_PASS_DH and qs is None:
+        raise SecurityError("the originator's signing key is unknown")
+    if qa is None:
+        raise SecurityError("the originator's key agreement key is unknown")
+    own = _own(sec, 1)
+    sign = _own(sec, 0) if scheme == ONE_PASS_DH else None  # to sign our answer's ephemeral key
+    from . import agreement, ec  # (only now: a refusal above loads no EC code)
+
+    suite = _suite(msg)
+    try:
+        key = agreed_key_for(msg, suite, s_v=own, qsign_u=qs, s_own=own, qs_peer=qa)
+        if sign is not None:  # the answer's keys, checked now: the refusal is a deciphering error
+            c = agreement.curve(suite)
+            ec.decode_point(c, qa)
+            ec.decode_scalar(c, sign)
+    except ec.EcError as e:
+        raise SecurityError("key agreement: %s" % e)
+    return key, qa
+
+
+def _agreed_send(sec, suite, scheme, qa_peer, recipient, transaction_id):
+    """(content key, key-info) for an agreed-key APDU from us to recipient."""
+    from .ec import EcError
+
+    try:
+        if scheme == ONE_PASS_DH:
+            return agree_one_pass(suite, qa_peer, _own(sec, 0), sec.system_title, recipient)
+        if scheme == STATIC_UNIFIED:
+            return agree_static(suite, _own(sec, 1), qa_peer, sec.system_title, recipient,
+                                transaction_id)
+    except EcError as e:
+        raise SecurityError("key agreement: %s" % e)
+    raise SecurityError("key agreement scheme %s unknown" % scheme)
 
 
 def server_unprotect(sec, apdu, title):
-    """ServerSecurity's side: no key-info, identified key or wrapped key
-    (under sec.master_key); an agreed key is refused here (the agreement keys
-    are the application's: agreed_key_for).  (Unprotected, originator, how
-    to answer: transaction id, key-info, content key)."""
-    u = unprotect(apdu, sec.ak, sec.ek, sec.broadcast_key, sec.master_key)
-    m = u.message
+    """ServerSecurity's side: no key-info, identified key, wrapped key (under
+    sec.master_key) or agreed key (the keys above).  (Unprotected,
+    originator, how to answer: transaction id, key-info, content key; for an
+    agreed key the key-info's data is the originator's key agreement public
+    key, and the answer's key is agreed anew)."""
+    m = decode(apdu)
     if title is not None and bytes(title) != m.originator:
         raise SecurityError("system title differs from the association's")
     if m.recipient and m.recipient != sec.system_title:
         raise SecurityError("general-ciphering APDU for another recipient")
     ki = m.key_info
-    key = sec.ek
-    if ki is not None and ki[0] == WRAPPED_KEY:
-        from .keywrap import unwrap
-
-        key = unwrap(sec.master_key, ki[2])
-    elif ki is not None and ki[1] == KEY_ID_GLOBAL_BROADCAST:
+    if ki is not None and ki[0] == AGREED_KEY:
+        if ki[1] != ONE_PASS_DH and ki[1] != STATIC_UNIFIED:
+            raise SecurityError("key agreement scheme %d unknown" % ki[1])
+        key, qa = _agreed_open(sec, m)
+        ki = (AGREED_KEY, ki[1], qa)
+    else:
+        key = content_key(m, sec.ek, sec.broadcast_key, sec.master_key)
+    sc, ic, plain = open_message(m, key, sec.ak)
+    if ki is not None and ki[0] == IDENTIFIED_KEY and ki[1] == KEY_ID_GLOBAL_BROADCAST:
         ki = (IDENTIFIED_KEY, KEY_ID_GLOBAL_UNICAST, None)  # answers are unicast
-    return u, m.originator, (m.transaction_id, ki, key)
+        key = sec.ek
+    return Unprotected(plain, sc, ic, m), m.originator, (m.transaction_id, ki, key)
 
 
 def server_protect(sec, apdu, sc, how):
     """The answer in kind: same transaction id, our title as originator, the
-    same key (wrapped again under the master key)."""
+    same key (wrapped again under the master key), or one agreed anew by the
+    same scheme with us as party U."""
     recipient, tid, ki, key = how
     if ki is None:
         info = None
     elif ki[0] == WRAPPED_KEY:
         info = wrapped_key(sec.master_key, key, ki[1])
+    elif ki[0] == AGREED_KEY:
+        key, info = _agreed_send(sec, sc & 0x0F, ki[1], ki[2], recipient, tid)
     else:
         info = identified_key(ki[1])
     return protect(apdu, tid, sec.system_title, recipient, sec._next_ic(), key, sec.ak, sc, info)
 
 
 def client_protect(sec, client, apdu, ic):
-    """ClientSecurity(general="ciphering"): under the global key, no
-    key-info; the transaction id is the IC as 8 bytes (what gurux-dlms
-    expects)."""
+    """ClientSecurity(general="ciphering"): under the global key with no
+    key-info, or (sec.agreement: ONE_PASS_DH or STATIC_UNIFIED) under a key
+    agreed with the server; the transaction id is the IC as 8 bytes (what
+    gurux-dlms expects)."""
     title = sec._server_title(client)
-    return protect(apdu, ic.to_bytes(8, "big"), sec.system_title,
-                   b"" if title is None else bytes(title), ic, sec.ek, sec.ak, sec.sc)
+    tid = ic.to_bytes(8, "big")
+    scheme = sec.agreement
+    if scheme is None:
+        return protect(apdu, tid, sec.system_title, b"" if title is None else bytes(title), ic,
+                       sec.ek, sec.ak, sec.sc)
+    if title is None:
+        raise SecurityError("key agreement needs the server's system title")
+    title = bytes(title)
+    qa = _peer(sec, title)[0]
+    if qa is None:
+        raise SecurityError("the server's key agreement key is unknown")
+    key, info = _agreed_send(sec, sec.sc & 0x0F, scheme, qa, title, tid)
+    return protect(apdu, tid, sec.system_title, title, ic, key, sec.ak, sec.sc, info)
+
+
+def _client_agreed(sec, msg):
+    qa, qs = _peer(sec, msg.originator)
+    if msg.key_info[1] == ONE_PASS_DH and qs is None:
+        raise SecurityError("the server's signing key is unknown")
+    own = _own(sec, 1)
+    from .ec import EcError
+
+    try:
+        return agreed_key_for(msg, _suite(msg), s_v=own, qsign_u=qs, s_own=own, qs_peer=qa)
+    except EcError as e:
+        raise SecurityError("key agreement: %s" % e)
 
 
 def client_unprotect(sec, client, apdu):
-    u = unprotect(apdu, sec.ak, sec.ek, sec.broadcast_key)
+    m = decode(apdu)
     title = sec._server_title(client)
-    if title is not None and bytes(title) != u.message.originator:
+    if title is not None and bytes(title) != m.originator:
         raise SecurityError("system title differs from the association's")
-    return u
+    if m.recipient and m.recipient != sec.system_title:
+        raise SecurityError("general-ciphering APDU for another recipient")
+    key = content_key(m, sec.ek, sec.broadcast_key, None, lambda msg: _client_agreed(sec, msg))
+    sc, ic, plain = open_message(m, key, sec.ak)
+    return Unprotected(plain, sc, ic, m)

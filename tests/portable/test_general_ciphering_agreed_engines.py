@@ -1,0 +1,222 @@
+# workheap: 64k
+# (the engines with every APDU codec, EC, ECDSA, the KDF and general-ciphering
+#  are ~230k of code on the 64-bit unix port, counted apart, as in test_suites)
+"""general-ciphering with agreed-key between our client and our server, in
+security suite 1 (P-256): after an HLS-ECDSA association every APDU on the
+wire is a general-ciphering one whose key-info is agreed-key, the requests'
+keys agreed by the client (party U) and the answers' by the meter (party U
+of its answer): One-Pass DH C(1e,1s) with a new signed ephemeral key each
+way, or the Static Unified Model C(0e,2s) with the transaction id in the KDF.
+GET and SET under each scheme; refused, as the engine's deciphering-error
+answer: an ephemeral key signed by another key, an originator whose keys the
+meter does not know, a key of another curve, truncated key data, an unknown
+scheme, and a replayed invocation counter (invocation-counter-error)."""
+
+from checks import raises, unhex
+from engine_fixtures import REGISTER_LN, register
+# (imported here so that they count as code, as on a board with them frozen)
+from microcosem.apdu import action, get, names, service_error, set as set_  # noqa: F401
+from microcosem.apdu.acse import CONTEXT_LN_CIPHERED
+from microcosem.axdr import DOUBLE_LONG_UNSIGNED
+from microcosem.client import Client, ClientSettings, Session
+from microcosem.cosem.association import AssociationLN
+from microcosem.errors import ServiceError
+from microcosem.security import SecurityError, agreement, ec, ecdsa, kdf, x509  # noqa: F401
+from microcosem.security import general_ciphering as gc
+from microcosem.security.ciphering import ClientSecurity, ServerSecurity
+from microcosem.security.hls import MECHANISM_ECDSA, ClientAuthenticator, Hls, ServerAuthenticator
+from microcosem.server.config import AssociationConfig
+from microcosem.server.engine import Server
+from microcosem.server.model import ObjectModel
+
+ST_S = unhex("4D4D4D0000BC614E")
+ST_C = unhex("4D4D4D0000000001")
+EK = bytes(range(16))
+AK = bytes(range(0xD0, 0xE0))
+C = ec.P256
+C_SIGN = b"\x11" * 32  # the client's signing key (HLS-ECDSA and ephemeral keys)
+C_KA = b"\x12" * 32  # the client's static key agreement key
+S_SIGN = b"\x22" * 32
+S_KA = b"\x23" * 32
+DECIPHERING_ERROR = b"\xd8\x01\x05"  # ExceptionResponse service-not-allowed, deciphering-error
+
+
+class Wire:
+    def __init__(self, server):
+        self.server = server
+        self.apdus = []
+
+    def __call__(self, apdu):
+        self.apdus.append(bytes(apdu))
+        reply = self.server.handle(apdu, 1)
+        if reply is not None:
+            self.apdus.append(bytes(reply))
+        return reply
+
+
+def make(scheme):
+    pub = ec.public_key
+    ssec = ServerSecurity(ST_S, EK, AK, ic=100, sc=0x31, suite=1)
+    ssec.agreement_key = S_KA
+    ssec.signing_key = S_SIGN
+    ssec.peer_keys = {ST_C: (pub(C, C_KA), pub(C, C_SIGN))}
+    shls = Hls(MECHANISM_ECDSA, suite=1, private_key=S_SIGN, peer_public_key=pub(C, C_SIGN))
+    server = Server(ObjectModel((register(), AssociationLN())), (
+        AssociationConfig(1, mechanism=MECHANISM_ECDSA, context=CONTEXT_LN_CIPHERED, security=ssec,
+                          authenticator=ServerAuthenticator(shls, security=ssec)),))
+    csec = ClientSecurity(ST_C, EK, AK, ic=1, sc=0x31, general="ciphering")
+    csec.agreement = scheme
+    csec.agreement_key = C_KA
+    csec.signing_key = C_SIGN
+    csec.peer_keys = {ST_S: (pub(C, S_KA), pub(C, S_SIGN))}
+    chls = Hls(MECHANISM_ECDSA, suite=1, private_key=C_SIGN, peer_public_key=pub(C, S_SIGN))
+    settings = ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED, mechanism=MECHANISM_ECDSA,
+                              calling_ap_title=ST_C, security=csec,
+                              authenticator=ClientAuthenticator(chls, csec))
+    wire = Wire(server)
+    s = Session(Client(settings), wire)
+    s.associate()
+    assert s.client.associated and server.context(1).authenticated
+    return s, server, wire, csec, ssec
+
+
+def _round(scheme):
+    s, server, wire, csec, ssec = make(scheme)
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    s.set(3, REGISTER_LN, 2, (DOUBLE_LONG_UNSIGNED, 4321))
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 4321)
+    after = wire.apdus[2:]  # the HLS reply, GET, SET, GET and their answers
+    assert len(after) == 8
+    n = 4 * C.size  # One-Pass DH key data: Qe (X||Y) and its signature r||s
+    for i, a in enumerate(after):
+        m = gc.decode(a)
+        assert m.key_info[0] == gc.AGREED_KEY and m.key_info[1] == scheme
+        assert len(m.key_info[2]) == (n if scheme == gc.ONE_PASS_DH else 0)
+        assert m.content[0] == 0x31  # suite 1, authenticated and encrypted
+        if i & 1:  # an answer: from the meter, with the request's transaction id
+            assert m.originator == ST_S and m.recipient == ST_C
+            assert m.transaction_id == gc.decode(after[i - 1]).transaction_id
+        else:
+            assert m.originator == ST_C and m.recipient == ST_S
+    return s, server, wire, csec, ssec, after
+
+
+def test_one_pass_dh_get_and_set():
+    s, server, wire, csec, ssec, after = _round(gc.ONE_PASS_DH)
+    # a new ephemeral key in every APDU, the answers' signed by the meter
+    qes = [gc.decode(a).key_info[2][:64] for a in after]
+    assert len(set(qes)) == len(qes)
+    m = gc.decode(after[3])
+    assert ecdsa.verify(C, ec.public_key(C, S_SIGN), b"\x00" + m.key_info[2][:64],
+                        m.key_info[2][64:])
+    # the meter's answer key is the One-Pass DH key of its ephemeral key and
+    # the client's static key, U = the meter: the client's side recomputes it
+    key = agreement.one_pass_dh_v(1, C_KA, m.key_info[2][:64], ST_S, ST_C)
+    assert gc.open_message(m, key, AK)[2][0] == 0xC4  # a get-response
+    assert csec.last_server_ic == ssec.ic - 1
+
+
+def test_static_unified_get_and_set():
+    s, server, wire, csec, ssec, after = _round(gc.STATIC_UNIFIED)
+    req, ans = gc.decode(after[2]), gc.decode(after[3])
+    # the request: U = the client; the answer: U = the meter, V = the client,
+    # the same transaction id in PartyVInfo, so another key
+    k_req = agreement.static_unified(1, S_KA, ec.public_key(C, C_KA), ST_C, ST_S, None,
+                                     req.transaction_id)
+    k_ans = agreement.static_unified(1, C_KA, ec.public_key(C, S_KA), ST_S, ST_C, None,
+                                     ans.transaction_id)
+    assert k_req != k_ans
+    assert gc.open_message(req, k_req, AK)[2][0] == 0xC0
+    assert gc.open_message(ans, k_ans, AK)[2][0] == 0xC4
+    raises(SecurityError, gc.open_message, ans, k_req, AK)
+    # the transaction ids are the client's ICs: each request's key is new
+    assert gc.decode(after[4]).transaction_id != req.transaction_id
+
+
+def _refused(s, wire):
+    n = len(wire.apdus)
+    e = raises(ServiceError, s.get, 3, REGISTER_LN, 2)
+    assert wire.apdus[n + 1] == DECIPHERING_ERROR, wire.apdus[n + 1]
+    return e
+
+
+def test_bad_signature_refused():
+    s, server, wire, csec, ssec = make(gc.ONE_PASS_DH)
+    csec.signing_key = b"\x33" * 32  # the ephemeral key signed by a key the meter does not know
+    _refused(s, wire)
+    csec.signing_key = C_SIGN
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+    # and the meter's answer signed by another key: the client refuses it
+    ssec.signing_key = b"\x33" * 32
+    raises(SecurityError, s.get, 3, REGISTER_LN, 2)
+
+
+def test_unknown_originator_refused():
+    for scheme in (gc.ONE_PASS_DH, gc.STATIC_UNIFIED):
+        s, server, wire, csec, ssec = make(scheme)
+        ssec.peer_keys = lambda title: None  # a function of the title, knowing nobody
+        _refused(s, wire)
+        ssec.peer_keys = {ST_C: (ec.public_key(C, C_KA), None)}  # no signing key: no One-Pass DH
+        if scheme == gc.ONE_PASS_DH:
+            _refused(s, wire)
+        else:
+            assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+        ssec.peer_keys = {ST_C: (None, ec.public_key(C, C_SIGN))}  # no agreement key: no answer
+        _refused(s, wire)
+
+
+def test_wrong_suite_keys_refused():
+    p384 = ec.public_key(ec.P384, b"\x44" * 48)
+    for scheme in (gc.ONE_PASS_DH, gc.STATIC_UNIFIED):
+        s, server, wire, csec, ssec = make(scheme)
+        # the client's agreement key the meter holds is a P-384 one: suite 1 is P-256
+        ssec.peer_keys = {ST_C: (p384, ec.public_key(C, C_SIGN))}
+        _refused(s, wire)
+        # the meter's own agreement key of another size
+        ssec.peer_keys = {ST_C: (ec.public_key(C, C_KA), ec.public_key(C, C_SIGN))}
+        ssec.agreement_key = b"\x23" * 48
+        _refused(s, wire)
+        ssec.agreement_key = S_KA
+        assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+        # the client holding a P-384 key for the server: it refuses to send
+        csec.peer_keys = {ST_S: (p384, ec.public_key(C, S_SIGN))}
+        raises(SecurityError, s.get, 3, REGISTER_LN, 2)
+
+
+def _request(csec, ki, ic, key=EK, sc=0x31, tid=None):
+    tid = ic.to_bytes(8, "big") if tid is None else tid
+    return gc.protect(b"\xc0\x01\xc1\x00\x03" + REGISTER_LN + b"\x02\x00", tid, ST_C, ST_S, ic,
+                      key, AK, sc, ki)
+
+
+def test_truncated_key_data_and_unknown_scheme_refused():
+    s, server, wire, csec, ssec = make(gc.ONE_PASS_DH)
+    key, ki = gc.agree_one_pass(1, ec.public_key(C, S_KA), C_SIGN, ST_C, ST_S)
+    good = _request(csec, ki, 50, key)
+    # the key data cut short (its length byte says so), then the whole APDU cut short
+    assert ki[3:5] == b"\x81\x80"  # key-ciphered-data: 128 bytes
+    short = gc.agreed_key(1, ki[5:-1])
+    for bad in (_request(csec, short, 51, key), good[:40], good[:-1]):
+        assert server.handle(bad, 1) == DECIPHERING_ERROR
+    # One-Pass DH key data in a Static Unified Model request, and scheme 03
+    for bad in (gc.agreed_key(2, ki[5:]), b"\x02\x01\x03\x00"):
+        assert server.handle(_request(csec, bad, 52, key), 1) == DECIPHERING_ERROR
+    # suite 0 has no key agreement: an agreed key with SC 0x30 is refused
+    ssec.suite = None
+    assert server.handle(_request(csec, ki, 53, key, sc=0x30), 1) == DECIPHERING_ERROR
+    ssec.suite = 1
+    # nothing above was accepted: the good request still goes
+    answer = server.handle(good, 1)
+    assert gc.decode(answer).key_info[0] == gc.AGREED_KEY
+
+
+def test_replayed_invocation_counter_refused():
+    for scheme in (gc.ONE_PASS_DH, gc.STATIC_UNIFIED):
+        s, server, wire, csec, ssec = make(scheme)
+        assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+        last = wire.apdus[-2]  # the GET as it went on the wire
+        ic = int.from_bytes(gc.decode(last).content[1:5], "big")
+        answer = server.handle(last, 1)  # the same APDU again: the key agrees, the IC is old
+        # ExceptionResponse service-not-allowed, invocation-counter-error, the IC it would take
+        assert answer == b"\xd8\x01\x06" + (ic + 1).to_bytes(4, "big"), answer
+        assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
