@@ -7,13 +7,37 @@ from checks import raises, unhex
 
 from microcosem.errors import DecodeError, EncodeError
 from microcosem.profiles.sms import (
-    SMS_PAYLOAD, SmsEndpoint, SmsOutbox, SmsReassembler, parse_udh, segment_sms, sms_parts)
+    MAX_APDU_ONE_SMS, SMS_PAYLOAD, SmsEndpoint, SmsOutbox, SmsReassembler, decode_sms, parse_udh,
+    segment_sms, sms_parts, wrap_sms)
 
 GET = unhex("C0 01 C1 00 08 00 00 01 00 00 FF 02 00")
 
 
 def _apdu(n):
     return bytes((i * 13 + 5) & 0xFF for i in range(n))
+
+
+def test_short_wrapper_as_gurux_frames_it():
+    # gxdlms-go GXDLMS.go getSMSFrame: the client writes uint8(ClientAddress),
+    # uint8(ServerAddress), the APDU; the server uint8(ServerAddress),
+    # uint8(ClientAddress), the APDU.  The SAP numbers (public client 16,
+    # management logical device 1), not the HDLC octets 21 and 03.
+    request = unhex("10 01 C0 01 C1 00 08 00 00 01 00 00 FF 02 00")  # GET clock time
+    assert wrap_sms(0x10, 0x01, GET) == request
+    source, destination, apdu = decode_sms(request)
+    assert (source, destination, bytes(apdu)) == (0x10, 0x01, GET)
+    answer = unhex("01 10 C4 01 C1 00 06 00 00 10 92")  # double-long-unsigned 4242
+    source, destination, apdu = decode_sms(answer)
+    assert (source, destination, bytes(apdu)) == (0x01, 0x10, answer[2:])
+    # checkSMSAddress reads one octet each: no SAP above 255; and getSmsData
+    # waits for 3 octets, two SAPs and an APDU
+    raises(EncodeError, wrap_sms, 0x100, 0x01, GET)
+    raises(EncodeError, wrap_sms, 0x10, -1, GET)
+    raises(DecodeError, decode_sms, b"\x10\x01")
+    # the largest APDU that goes without a user data header
+    assert MAX_APDU_ONE_SMS == SMS_PAYLOAD - 2
+    assert segment_sms(0x01, 0x10, _apdu(MAX_APDU_ONE_SMS), 0)[0][1] is False
+    assert len(segment_sms(0x01, 0x10, _apdu(MAX_APDU_ONE_SMS + 1), 0)) == 2
 
 
 def test_one_sms_has_no_header():

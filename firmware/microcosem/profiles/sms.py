@@ -1,31 +1,57 @@
-"""The SMS short wrapper (Green Book, the SMS communication profile), and
-APDUs longer than one SMS.
+"""The SMS short wrapper (Green Book, the SMS communication profile;
+IEC 62056-5-3:2023 Annex B, normative), and APDUs longer than one SMS.
 
 An SMS has no room for the 8-byte TCP/UDP wrapper, so an APDU travels
 behind two bytes only:
 
     source SAP (1 byte) | destination SAP (1 byte) | APDU
 
-the client SAP and the server's logical device, as the HDLC addresses
-carry them (0x10 public client, 0x01 management logical device).  There is
-no length field: the SMS delimits the message.  (The layout is the one
-Gurux reads, source first: checkSMSAddress in its Go stack.)
+each SAP the number itself, as the wrapper's wPorts carry it (0x10 the
+public client, 0x01 the management logical device), not the HDLC address
+octet (0x21, 0x03).  There is no length field: the SMS delimits the
+message, and a payload of fewer than 3 octets is no message.
 
-One 8-bit SMS carries 140 octets of user data (3GPP TS 23.040: 140 octets
-of TP-UD).  A longer message is split the way GSM networks concatenate
-8-bit SMS, TS 23.040 9.2.3.24.1: each part carries a user data header
-(TP-UDHI set) with the concatenation element,
+What this was checked against, and what could not be:
+- Gurux gxdlms-go, GXDLMS.go (github.com/Gurux/gxdlms-go), byte by byte:
+  getSMSFrame writes, on the client, uint8(ClientAddress) then
+  uint8(ServerAddress) then the APDU, on the server uint8(ServerAddress)
+  then uint8(ClientAddress) (PushClientAddress for a data- or
+  event-notification) then the APDU; checkSMSAddress reads the first octet
+  as the sender's and the second as the receiver's, one octet each, with
+  no shift or bit packing; getSmsData wants at least 3 octets.  Our order,
+  widths and values are those.
+- Annex B itself is not public (its title is, in the IEC 62056-5-3:2023
+  catalogue entry, standards.iteh.ai/catalog/standards/iec/
+  5b2da4f3-df1e-42f6-bbc4-23b9939c0257/iec-62056-5-3-2023): whether its
+  "compact" SAP encoding packs bits (a 4/4 split, or a range of client
+  SAPs mapped into one octet) could not be read; Gurux packs none, and
+  SAPs above 0xFF are refused here (EncodeError).
+- Gurux does no SMS-level segmentation: getLnMessages sends each APDU, or
+  each block of one cut by the DLMS block transfer at the negotiated
+  maximum PDU size, as one SMS payload, and getSMSFrame never splits.
+  What Annex B says about long APDUs could not be read.
+
+Hence two ways to carry a long answer.  The DLMS one, which every peer
+speaks: keep the APDU within one SMS (MAX_APDU_ONE_SMS, 138 octets, as the
+client-max-receive-pdu-size and the server's max_pdu) and let GET/SET/
+ACTION block transfer cut the data.  And the carrier's, added here: an
+8-bit SMS carries 140 octets of user data (3GPP TS 23.040, TP-UD), and a
+longer message is split the way GSM networks concatenate 8-bit SMS, TS
+23.040 9.2.3.24.1: each part carries a user data header (TP-UDHI set) with
+the concatenation element,
 
     05 | 00 03 | reference | parts | part number (1..parts) | 134 octets of the message
 
-and the short wrapper appears once, at the start of the first part.  The
-standard's Annex text was not at hand here; this is the carrier's own
-mechanism, which every SMS modem and SMSC speaks.  The network may deliver
-parts late, out of order or twice, and the part numbers make that
-harmless: SmsReassembler files each part in its slot, drops an identical
-repeat, and refuses (DecodeError) a part that contradicts the one it
-already has, or numbers out of range.  A receiver reads the 16-bit
-reference form (IEI 08) too, and skips other header elements.
+and the short wrapper appears once, at the start of the first part.  A
+peer whose stack takes every SMS as a whole short-wrapper message (as
+getSmsData does with what its media hands it) cannot read a part, so
+against such a peer keep APDUs within MAX_APDU_ONE_SMS: then no header is
+ever sent.  The network may deliver parts late, out of order or twice,
+and the part numbers make that harmless: SmsReassembler files each part in
+its slot, drops an identical repeat, and refuses (DecodeError) a part that
+contradicts the one it already has, or numbers out of range.  A receiver
+reads the 16-bit reference form (IEI 08) too, and skips other header
+elements.
 
     carrier = SmsOutbox()                      # or a modem driver: send(payload, udhi, address)
     end = SmsEndpoint(carrier)
@@ -41,6 +67,7 @@ from ..errors import DecodeError, EncodeError
 
 HEADER_SIZE = const(2)
 SMS_PAYLOAD = const(140)       # octets of one 8-bit SMS
+MAX_APDU_ONE_SMS = const(138)  # SMS_PAYLOAD - HEADER_SIZE: the largest APDU sent without a UDH
 _CONCAT_8 = const(0x00)        # TS 23.040 IEI: concatenated SM, 8-bit reference
 _CONCAT_16 = const(0x08)       # TS 23.040 IEI: concatenated SM, 16-bit reference
 _UDH_SIZE = const(6)           # 05 00 03 ref parts number
