@@ -130,6 +130,22 @@ def test_forged_misaddressed_unknown_and_replayed_refused():
     assert server.context(1).authenticated
 
 
+def test_other_security_suite_refused_as_deciphering_error():
+    # a third party protecting under suite 2 (P-384, AES-GCM-256) for a server
+    # whose Security setup says suite 1: ExceptionResponse service-not-allowed,
+    # deciphering-error, in the clear, ciphered only or signed too
+    s, server, _, _, _ = setup()
+    p384 = []
+    for byte in (0x51, 0x52, 0x61, 0x62):
+        priv = bytes((byte,)) * ec.P384.size
+        p384.append((priv, ec.public_key(ec.P384, priv)))
+    tp2 = ThirdParty(ST_T, p384[0][0], p384[1][0], suite=2)
+    srv2 = Peer(ST_S, p384[2][1], p384[3][1])
+    assert relay(s, tp2.protect(GET, srv2, sign=False)) == b"\xd8\x01\x05"
+    assert relay(s, tp2.protect(GET, srv2)) == b"\xd8\x01\x05"
+    assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+
+
 def test_truncated_and_mutated_raise_dlms_errors_only():
     # the server's hook and the third party take any bytes: a DlmsError
     # (SecurityError, DecodeError...), never an IndexError or a KeyError

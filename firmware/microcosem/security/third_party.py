@@ -35,6 +35,46 @@ answer repeats the request's.  Security suites 1 (P-256, AES-GCM-128) and
         `parties` (system title -> Peer) are handled here; everything else,
         and every attribute, is the inner ServerSecurity's
 
+What this was checked against, and what could not be:
+- Annex J is informative (examples) in IEC 62056-5-3:2023 ("Annex J
+  (informative) provides examples of exchanging protected xDLMS APDUs
+  between a third party and a server", the catalogue entry at
+  standards.iteh.ai/catalog/standards/iec/5b2da4f3-df1e-42f6-bbc4-23b9939c0257/
+  iec-62056-5-3-2023); its text is not public, so the nesting above
+  (ciphered, then signed; the client relaying the bytes as they are, not
+  inside an ACCESS request or under its own protection; no use of the Data
+  protection class 30, which protects attribute values and method
+  parameters, not APDUs) is our reading and was not checked against it.
+- The two APDUs' fields are the DLMS UA ASN.1's (DLMS-UA-20180821
+  ASN1-and-XML-Schema, dlms.com; its text as public DLMS libraries quote
+  it): General-Ciphering is transaction-id, originator-system-title,
+  recipient-system-title, date-time, other-information, key-info OPTIONAL,
+  ciphered-content; General-Signing is transaction-id,
+  originator-system-title, recipient-system-title, date-time,
+  other-information, content, signature, all OCTET STRINGs but key-info.
+  So both open with the transaction-id then the originator, which is what
+  ThirdPartyServerSecurity reads to tell a third party's APDU; and the
+  originator is the sender (the third party on the request, the server on
+  the answer), the recipient the other end: the client's title is in
+  neither.
+- Gurux.DLMS.Net, Development/Secure/GXDLMSChippering.cs (DecryptAesGcm):
+  a general-signing APDU's content may be unciphered (taken as it is, the
+  signature still checked), which is our signed-only form; and the key of
+  a general-ciphering APDU under the Static Unified Model comes from a KDF
+  over the originator's title, the transaction-id and the recipient's
+  title, as here (security.general_ciphering).
+- A refusal is an ExceptionResponse in the clear (the engine's):
+  D8 01 05, state-error service-not-allowed (1), service-error
+  deciphering-error [5] NULL, for what cannot be opened (a suite other
+  than the server's too: no public source names another answer for that,
+  and Gurux does not check the suite, it deciphers under the SC's);
+  D8 01 06 + 4 octets for a replayed counter,
+  invocation-counter-error [6] IMPLICIT Unsigned32, the lowest counter the
+  server takes (the ASN.1's ExceptionResponse; Gurux's servers send the
+  same, e.g. Gurux.DLMS.Delphi TGXDLMSServer.ReportExceptionResponse:
+  service-not-allowed, the service error, then the expected counter as
+  a UInt32 for invocation-counter-error).
+
 Sans-IO: bytes in, bytes out; the keys are X||Y / scalar bytes (security.ec).
 """
 
