@@ -54,22 +54,28 @@ class Wire:
         return reply
 
 
-def make(scheme):
+def make(scheme, suite=1):
+    """An associated session (HLS-ECDSA) whose client sends general-ciphering
+    under `scheme`; suite 2 (P-384, 32-byte keys) for the host tests."""
+    c = ec.P384 if suite == 2 else C
+    n = 32 if suite == 2 else 16
+    ek, ak = bytes(range(n)), bytes(range(0xD0, 0xD0 + n))
+    c_sign, c_ka, s_sign, s_ka = (bytes((b,)) * c.size for b in (0x11, 0x12, 0x22, 0x23))
     pub = ec.public_key
-    ssec = ServerSecurity(ST_S, EK, AK, ic=100, sc=0x31, suite=1)
-    ssec.agreement_key = S_KA
-    ssec.signing_key = S_SIGN
-    ssec.peer_keys = {ST_C: (pub(C, C_KA), pub(C, C_SIGN))}
-    shls = Hls(MECHANISM_ECDSA, suite=1, private_key=S_SIGN, peer_public_key=pub(C, C_SIGN))
+    ssec = ServerSecurity(ST_S, ek, ak, ic=100, sc=0x30 | suite, suite=suite)
+    ssec.agreement_key = s_ka
+    ssec.signing_key = s_sign
+    ssec.peer_keys = {ST_C: (pub(c, c_ka), pub(c, c_sign))}
+    shls = Hls(MECHANISM_ECDSA, suite=suite, private_key=s_sign, peer_public_key=pub(c, c_sign))
     server = Server(ObjectModel((register(), AssociationLN())), (
         AssociationConfig(1, mechanism=MECHANISM_ECDSA, context=CONTEXT_LN_CIPHERED, security=ssec,
                           authenticator=ServerAuthenticator(shls, security=ssec)),))
-    csec = ClientSecurity(ST_C, EK, AK, ic=1, sc=0x31, general="ciphering")
+    csec = ClientSecurity(ST_C, ek, ak, ic=1, sc=0x30 | suite, general="ciphering")
     csec.agreement = scheme
-    csec.agreement_key = C_KA
-    csec.signing_key = C_SIGN
-    csec.peer_keys = {ST_S: (pub(C, S_KA), pub(C, S_SIGN))}
-    chls = Hls(MECHANISM_ECDSA, suite=1, private_key=C_SIGN, peer_public_key=pub(C, S_SIGN))
+    csec.agreement_key = c_ka
+    csec.signing_key = c_sign
+    csec.peer_keys = {ST_S: (pub(c, s_ka), pub(c, s_sign))}
+    chls = Hls(MECHANISM_ECDSA, suite=suite, private_key=c_sign, peer_public_key=pub(c, s_sign))
     settings = ClientSettings(client_sap=1, context=CONTEXT_LN_CIPHERED, mechanism=MECHANISM_ECDSA,
                               calling_ap_title=ST_C, security=csec,
                               authenticator=ClientAuthenticator(chls, csec))
