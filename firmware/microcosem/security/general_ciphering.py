@@ -314,13 +314,14 @@ def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
 # (signed with its signing key) against the client's static key agreement
 # key, and a Static Unified Model request under the static keys with the
 # titles the other way round (U = the meter) and the transaction id the
-# answer carries, the request's.  This is how gurux-dlms's GXDLMS.Cipher1
-# (C#, the one path that ciphers both the client's requests and its server's
-# answers) does it: "Generate ephemeral key pair for each transaction",
+# answer carries (the request's, as for the other key-infos).  This is how
+# gurux-dlms (Gurux.DLMS.Net) does it: GXDLMS.Cipher1, the one path that
+# ciphers both a client's requests and a server's answers, agrees a key for
+# every APDU it sends ("Generate ephemeral key pair for each transaction"),
 # OtherInfo = AlgorithmID || own title || [len || transaction-id] || peer's
-# title, with the agreed-key key-info written again into the answer; the
-# Green Book (9.2.3.4.6, Annex I) names the sender of a general-ciphering APDU
-# party U as well.  The keys: sec.agreement_key / sec.signing_key (the own
+# title, and writes the agreed-key key-info into it; GXSecure.DecryptAesGcm
+# derives the recipient's key with PartyU = the originator.  (The Green Book's
+# own text, 9.2.7.4 / Annex I, was not at hand to check against.)  The keys: sec.agreement_key / sec.signing_key (the own
 # static private keys; else the Security setup sec.setup's key_pairs 1 / 0)
 # and sec.peer_keys, {system title: (key agreement public key, signing
 # public key)} or a function of the title giving that pair (either may be
