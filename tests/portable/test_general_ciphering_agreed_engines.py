@@ -10,7 +10,8 @@ way, or the Static Unified Model C(0e,2s) with the transaction id in the KDF.
 GET and SET under each scheme; refused, as the engine's deciphering-error
 answer: an ephemeral key signed by another key, an originator whose keys the
 meter does not know, a key of another curve, truncated key data, an unknown
-scheme, and a replayed invocation counter (invocation-counter-error)."""
+scheme, any one byte of a request changed, and a replayed invocation counter
+(invocation-counter-error)."""
 
 from checks import raises, unhex
 from engine_fixtures import REGISTER_LN, register
@@ -226,3 +227,18 @@ def test_replayed_invocation_counter_refused():
         # ExceptionResponse service-not-allowed, invocation-counter-error, the IC it would take
         assert answer == b"\xd8\x01\x06" + (ic + 1).to_bytes(4, "big"), answer
         assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+
+
+def test_a_changed_byte_anywhere_is_a_deciphering_error():
+    # Every field of an agreed-key request is bound to its key or its tag
+    # (the key-info too: another ephemeral key or scheme is another key), so
+    # any byte changed is refused, never a crash and never an answer.
+    for scheme in (gc.ONE_PASS_DH, gc.STATIC_UNIFIED):
+        s, server, wire, csec, ssec = make(scheme)
+        assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)
+        req = csec.protect(s.client, b"\xc0\x01\xc1\x00\x03" + REGISTER_LN + b"\x02\x00")
+        for at in range(1, len(req), 3 if scheme == gc.STATIC_UNIFIED else 11):
+            bad = bytearray(req)
+            bad[at] ^= 0x41
+            assert server.handle(bytes(bad), 1) == DECIPHERING_ERROR, at
+        assert gc.decode(server.handle(req, 1)).originator == ST_S  # the request itself goes
