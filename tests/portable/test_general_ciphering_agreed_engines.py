@@ -1,6 +1,6 @@
 # workheap: 64k
 # (the engines with every APDU codec, EC, ECDSA, the KDF and general-ciphering
-#  are ~230k of code on the 64-bit unix port, counted apart, as in test_suites)
+#  are ~280k of code on the 64-bit unix port, counted apart, as in test_suites)
 """general-ciphering with agreed-key between our client and our server, in
 security suite 1 (P-256): after an HLS-ECDSA association every APDU on the
 wire is a general-ciphering one whose key-info is agreed-key, the requests'
