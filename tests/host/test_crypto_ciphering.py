@@ -87,3 +87,25 @@ def test_host_fast_path_equals_the_general_path(ek, ak, title, ic, tag, body, wh
         except DlmsError as e:
             results.append(type(e))
     assert results[0] == results[1]
+
+
+def test_host_fast_path_length_forms_at_their_edges():
+    # Hypothesis rarely draws the bodies whose ciphered length falls in
+    # 0x80..0xFF, where the fast path once wrote 82 00 nn and the general
+    # path (and gurux-dlms) the shortest form, 81 nn.  Every edge, both ways.
+    ek, ak = bytes(range(16)), bytes(range(0xD0, 0xE0))
+    title = bytes.fromhex("4D4D4D0000BC614E")
+    for size in (1, 110, 111, 112, 238, 239, 240, 0xFFEE, 0xFFEF):
+        plain = b"\xc4" + bytes(size - 1)
+        ciphering.protect(plain, title, 7, ek, ak)  # the key is now cached
+        fast = ciphering.protect(plain, title, 7, ek, ak)
+        n = size + 17
+        head = (bytes((n,)) if n < 0x80 else b"\x81" + bytes((n,)) if n < 0x100
+                else b"\x82" + n.to_bytes(2, "big") if n < 0x10000 else b"\x84" + n.to_bytes(4, "big"))
+        assert fast[:1 + len(head)] == b"\xcc" + head, (size, fast[:6].hex())
+        assert fast == ciphering.protect(plain, title, 7, bytearray(ek), ak), size
+        if size < 300:
+            assert fast == _gurux(0xCC, title, ek, ak, 7, 0x30, plain), size
+        for k in (ek, bytearray(ek)):
+            u = ciphering.unprotect(fast, title, k, ak)
+            assert (u.apdu, u.sc, u.ic) == (plain, 0x30, 7), size
