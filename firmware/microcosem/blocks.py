@@ -30,10 +30,13 @@ class BlockSource:
     MicroPython heap a buffer that grows chunk by chunk needs ever larger
     free runs and fails on a fragmented heap long before the heap is full.
     A block is returned as a memoryview into that buffer, good until the
-    next call.
+    next call.  With `headroom`, that many bytes are kept free in front of
+    the data, so that framed() puts the APDU's header there and the whole
+    APDU is a view of the same buffer: a block costs no copy of its own.
     """
 
-    def __init__(self, value):
+    def __init__(self, value, headroom=0):
+        self._h = headroom  # the buffered bytes are _buf[_h + _start:_h + _n]
         self._buf = None
         self._start = 0   # buffered bytes are _buf[_start:_n]
         self._n = 0
@@ -50,14 +53,15 @@ class BlockSource:
     def _fill(self, want):
         """Buffer up to `want` bytes; True when the buffer holds all that is left."""
         buf = self._buf
+        h = self._h
         n = self._n - self._start
         if self._start:
-            buf[0:n] = buf[self._start:self._n]  # the few bytes a block left behind
+            buf[h:h + n] = buf[h + self._start:h + self._n]  # the few bytes a block left behind
             self._start = 0
-        if buf is None or len(buf) < want:
-            nb = bytearray(want)
+        if buf is None or len(buf) < h + want:
+            nb = bytearray(h + want)
             if n:
-                nb[0:n] = buf[0:n]
+                nb[h:h + n] = buf[h:h + n]
             self._buf = buf = nb
         while n < want:
             if self._pending is None:
@@ -75,7 +79,7 @@ class BlockSource:
             k = len(p)
             if k > want - n:
                 k = want - n
-            buf[n:n + k] = p[0:k]
+            buf[h + n:h + n + k] = p[0:k]
             n += k
             self._pending = p[k:] if k < len(p) else None
             p = None
@@ -98,7 +102,8 @@ class BlockSource:
         k = self._n if self._n < size else size
         self._start = k
         self.block_number += 1
-        return memoryview(self._buf)[0:k], done and k == self._n
+        h = self._h
+        return memoryview(self._buf)[h:h + k], done and k == self._n
 
     def fits(self, size):
         """True when all that is left is at most `size` bytes (buffers that much)."""
@@ -106,9 +111,22 @@ class BlockSource:
 
     def rest(self):
         """Everything not yet sent, after fits() said it fits; a memoryview."""
-        data = memoryview(self._buf)[self._start:self._n]
+        h = self._h
+        data = memoryview(self._buf)[h + self._start:h + self._n]
         self._start = self._n
         return data
+
+    def framed(self, head):
+        """head || the data next_block() (or rest()) just gave, as one memoryview
+        of the buffer: the head (at most `headroom` bytes) is written in front
+        of the data.  Good until the next call, like the data."""
+        buf = self._buf
+        a = self._h - len(head)
+        if a < 0 or buf is None:
+            raise ValueError("head longer than the headroom")
+        # the data last given ends where the buffered bytes now start
+        buf[a:self._h] = head
+        return memoryview(buf)[a:self._h + self._start]
 
 
 class BlockSink:

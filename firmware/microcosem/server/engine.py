@@ -119,6 +119,9 @@ _IN_SET = const(1)
 _IN_SET_LIST = const(2)
 _IN_ACTION = const(3)
 _IN_ACTION_LIST = const(4)
+# room in front of a long answer's data for the block header: C4 02 iip last
+# block-number(4) choice and a length of up to 3 bytes
+_HEADROOM = const(12)
 
 # attribute_access_mode values that let a client read / write (IEC 62056-6-2:
 # 1 read-only, 2 write-only, 3 read-and-write, 4..6 their authenticated forms)
@@ -185,7 +188,10 @@ class Server:
             self._expire(ctx, now_ms)
             ctx.now_ms = now_ms
             ctx.last_ms = now_ms
-            return self._dispatch(ctx, apdu)
+            reply = self._dispatch(ctx, apdu)
+            # a block answer is a view of its BlockSource's buffer (start_long),
+            # good until the next block: the caller gets bytes of its own
+            return bytes(reply) if type(reply) is memoryview else reply
         except Exception as e:  # the engine's own bug or a MemoryError: cost one APDU
             self.last_error = e
             self.engine_errors += 1
@@ -621,17 +627,16 @@ class Server:
         answer does not fit and block transfer is not negotiated)."""
         try:
             if type(value) is EncodedData:
-                src = BlockSource(value)
+                src = BlockSource(value, _HEADROOM)
                 if src.fits(ctx.max_pdu - len(head)):
-                    out = bytearray(head)
-                    out += src.rest()
-                    return bytes(out)
+                    src.rest()
+                    return src.framed(bytes(head))
             else:
                 out = bytearray(head)
                 encode_data(out, value)
                 if len(out) <= ctx.max_pdu:
                     return bytes(out)
-                src = BlockSource(memoryview(out)[len(head):])
+                src = BlockSource(memoryview(out)[len(head):], _HEADROOM)
                 out = None
         except Exception as e:
             self.last_error = e
@@ -672,8 +677,10 @@ class Server:
         else:
             out = bytearray((0x0C, 1, 2, 1 if last else 0, (n >> 8) & 0xFF, n & 0xFF))
         encode_length(out, len(data))
-        out += data
-        return bytes(out)
+        data = None
+        # the header goes in front of the data, in the source's buffer: the block
+        # APDU is a view (handle() copies it once, or the security layer reads it)
+        return src.framed(out)
 
     # ------------------------------------------------------------ GET
 
