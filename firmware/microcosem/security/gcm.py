@@ -233,6 +233,13 @@ def _red1_table():
 
 def _limb_tables(h):
     """The per-limb 4-bit tables of H (bytes, 16)."""
+    # the tables first, side by side: what is built after them is garbage
+    # (tables spread between holes of it would split a meter's free heap)
+    z = bytes(128)
+    out = [None] * 8
+    for j in range(8):
+        out[j] = array("H", z)
+    out = tuple(out)
     v = [(h[2 * j] << 8) | h[2 * j + 1] for j in range(8)]
     powers = []  # H * x^i, i = 0..15
     for _ in range(16):
@@ -243,7 +250,6 @@ def _limb_tables(h):
         v[0] >>= 1
         if carry:
             v[0] ^= 0xE100
-    out = tuple(array("H", bytes(128)) for _ in range(8))
     for q in range(4):
         for e in range(1, 16):
             for b in range(4):  # the entry's top bit is x^(4q)
