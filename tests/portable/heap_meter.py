@@ -57,28 +57,46 @@ def by_range(first, last):
 
 class RowCounter:
     """`into` for a block-transferred buffer: counts bytes and checks the rows'
-    energies go up by 7, holding one row at a time."""
+    energies go up by 7, holding one row at a time (the row a block cuts in
+    two waits in a row-sized carry; the rest is read in the block itself).
+    The array header is looked for in the first block."""
 
     def __init__(self):
         self.total = 0
         self.rows = 0
-        self._carry = bytearray()
+        self._carry = bytearray(2 + ROW_SIZE)
+        self._k = 0  # bytes in the carry
         self.last = None
         self.bad = 0
 
     def __call__(self, block):
-        self.total += len(block)
-        buf = self._carry
-        buf += block
+        end = len(block)
+        self.total += end
         pos = 0
-        if self.rows == 0 and self.last is None and len(buf) >= 4 and buf[0] == ARRAY:
-            pos = 4 if buf[1] == 0x82 else 3 if buf[1] == 0x81 else 2
+        if self.rows == 0 and self.last is None and end >= 4 and block[0] == ARRAY:
+            pos = 4 if block[1] == 0x82 else 3 if block[1] == 0x81 else 2
             self.last = -1
-        while len(buf) - pos >= 2 + ROW_SIZE:
-            e = int.from_bytes(bytes(buf[pos + 17:pos + 21]), "big")
-            if self.last is not None and self.last >= 0 and e != self.last + 7:
-                self.bad += 1
-            self.last = e
-            self.rows += 1
-            pos += 2 + ROW_SIZE
-        buf[:pos] = b""
+        step = 2 + ROW_SIZE
+        carry = self._carry
+        k = self._k
+        if k:
+            take = min(step - k, end - pos)
+            carry[k:k + take] = block[pos:pos + take]
+            k += take
+            pos += take
+            if k < step:
+                self._k = k
+                return
+            self._row(carry, 0)
+        while end - pos >= step:
+            self._row(block, pos)
+            pos += step
+        carry[0:end - pos] = block[pos:end]
+        self._k = end - pos
+
+    def _row(self, buf, pos):
+        e = (buf[pos + 17] << 24) | (buf[pos + 18] << 16) | (buf[pos + 19] << 8) | buf[pos + 20]
+        if self.last is not None and self.last >= 0 and e != self.last + 7:
+            self.bad += 1
+        self.last = e
+        self.rows += 1
