@@ -227,3 +227,17 @@ def test_crypt_is_the_ciphertext_without_tag():
             assert g.crypt(unhex(iv), unhex(p)) == unhex(c), case
             assert g.crypt(unhex(iv), unhex(c)) == unhex(p), case
     _each_path(run)
+
+
+def test_encrypt_into_a_buffer_after_a_header():
+    # out=, pos=: ciphertext || tag written after the bytes a caller frames it with
+    def run(native):
+        for case, k, iv, p, a, c, t in CASES:
+            g = Gcm(unhex(k), native)
+            n = len(unhex(p)) + 12
+            out = bytearray(b"HEAD" + bytes(n) + b"TAIL")
+            assert g.encrypt(unhex(iv), unhex(p), unhex(a), 12, out, 4) is out, case
+            assert out == b"HEAD" + unhex(c + t[:24]) + b"TAIL", case
+            assert raises(SecurityError, g.encrypt, unhex(iv), unhex(p), unhex(a), 12,
+                          bytearray(n + 3), 4), case  # one byte short
+    _each_path(run)

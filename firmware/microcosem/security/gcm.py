@@ -495,18 +495,30 @@ class Gcm:
             self._tab = self._m = _table8(h) if table_bits == 8 else _table(h)
             self._gh = _ghash_big
 
-    def encrypt(self, iv, plaintext, aad=b"", tag_len=12):
-        """ciphertext || tag (tag_len bytes)."""
+    def encrypt(self, iv, plaintext, aad=b"", tag_len=12, out=None, pos=0):
+        """ciphertext || tag (tag_len bytes).  With `out` (a bytearray with room
+        for them from `pos`), written there and `out` returned: a caller that
+        frames the result (a ciphered APDU's header before it) builds it in one
+        buffer instead of concatenating copies."""
         if tag_len != 12:
             _check_tag_len(tag_len)
-        if self.native is not None:
-            out = self.native.seal(iv, plaintext, aad)
-            return out if tag_len == 16 else out[:len(plaintext) + tag_len]
         n = len(plaintext)
+        if out is not None and len(out) < pos + n + tag_len:
+            raise SecurityError("no room for the ciphertext and its tag")
+        if self.native is not None:
+            r = self.native.seal(iv, plaintext, aad)
+            r = r if tag_len == 16 else r[:n + tag_len]
+            if out is None:
+                return r
+            out[pos:pos + n + tag_len] = r
+            return out
         _start(self, iv)
-        out = bytearray(n + tag_len)
-        _ctr_xor(self, plaintext, n, out)
-        self._gh(self._tab, aad, len(aad), out, n, out, tag_len)
+        if out is None:
+            dst = out = bytearray(n + tag_len)
+        else:
+            dst = memoryview(out)[pos:pos + n + tag_len]
+        _ctr_xor(self, plaintext, n, dst)
+        self._gh(self._tab, aad, len(aad), dst, n, dst, tag_len)
         return out
 
     def decrypt(self, iv, data, aad=b"", tag_len=12):
