@@ -242,3 +242,68 @@ def test_a_changed_byte_anywhere_is_a_deciphering_error():
             bad[at] ^= 0x41
             assert server.handle(bytes(bad), 1) == DECIPHERING_ERROR, at
         assert gc.decode(server.handle(req, 1)).originator == ST_S  # the request itself goes
+
+
+def _get_response(client, value):
+    # a get-response-normal to the client's GET: its invoke id, data, double-long-unsigned
+    return (b"\xc4\x01" + bytes((client.invoke_id_and_priority,)) + b"\x00\x06"
+            + value.to_bytes(4, "big"))
+
+
+def _from_meter(ssec, plain, tid, ki, key=None):
+    # an APDU the meter itself sends (its keys, its next IC), with that
+    # transaction id and key-info (agreed-key: agreed anew, the meter as U)
+    return gc.server_protect(ssec, plain, 0x31, (ST_C, tid, ki, key))
+
+
+def test_an_answer_that_is_not_the_requests_refused():
+    # the client remembers the scheme and transaction id of the request it
+    # sent and refuses an answer, authentic as it may be, that is not its answer
+    from microcosem.security import ciphering
+
+    qa = ec.public_key(C, C_KA)
+    for scheme in (gc.ONE_PASS_DH, gc.STATIC_UNIFIED):
+        other = gc.STATIC_UNIFIED if scheme == gc.ONE_PASS_DH else gc.ONE_PASS_DH
+        s, server, wire, csec, ssec = make(scheme)
+        client = s.client
+        req = client.get_request(3, REGISTER_LN, 2)
+        tid = gc.decode(req).transaction_id
+        assert csec.sent[client] == (scheme, tid)
+        forged = _get_response(client, 7)
+        other_tid = (int.from_bytes(tid, "big") + 1).to_bytes(8, "big")
+        for bad, why in (
+                (_from_meter(ssec, forged, other_tid, (gc.AGREED_KEY, scheme, qa)), "transaction id"),
+                (_from_meter(ssec, forged, tid, (gc.AGREED_KEY, other, qa)), "not agreed by it"),
+                (_from_meter(ssec, forged, tid, None, EK), "not agreed by it"),  # the global key
+                (_from_meter(ssec, forged, tid, (gc.IDENTIFIED_KEY, 0, None), EK), "not agreed"),
+                (ciphering.protect(forged, ST_S, ssec._next_ic(), EK, AK, 0x31), "not general")):
+            e = raises(SecurityError, client.feed, bad)
+            assert why in str(e), (scheme, str(e))
+        assert csec.sent[client] == (scheme, tid)  # still awaited
+        assert client.feed(server.handle(req, 1)) == (True, (DOUBLE_LONG_UNSIGNED, 1234))
+        assert client not in csec.sent
+        # the forgeries were the meter's own APDUs, refused for what they
+        # answered only: with the request's scheme and transaction id it is taken
+        req = client.get_request(3, REGISTER_LN, 2)
+        tid = gc.decode(req).transaction_id
+        ok = _from_meter(ssec, forged, tid, (gc.AGREED_KEY, scheme, qa))
+        assert client.feed(ok) == (True, (DOUBLE_LONG_UNSIGNED, 7))
+        assert s.get(3, REGISTER_LN, 2) == (DOUBLE_LONG_UNSIGNED, 1234)  # and on it goes
+
+
+def test_pushes_come_through_while_an_answer_is_awaited():
+    # a data-notification under general-ciphering, in any key-info and with
+    # the meter's own transaction id, is no answer: kept, whether a request
+    # is outstanding or not, and the request's answer still taken after it
+    qa = ec.public_key(C, C_KA)
+    push = unhex("0F 00000001 00 06 00000007")  # long-invoke-id 1, no date-time, 7
+    s, server, wire, csec, ssec = make(gc.ONE_PASS_DH)
+    client = s.client
+    assert client.feed(_from_meter(ssec, push, b"\x00" * 8, None, EK)) == (False, None)
+    req = client.get_request(3, REGISTER_LN, 2)
+    for tid, ki, key in ((b"push-1", None, EK), (b"push-2", (gc.AGREED_KEY, gc.STATIC_UNIFIED, qa),
+                                                 None),
+                         (b"push-3", (gc.AGREED_KEY, gc.ONE_PASS_DH, qa), None)):
+        assert client.feed(_from_meter(ssec, push, tid, ki, key)) == (False, None)
+    assert len(client.notifications) == 4
+    assert client.feed(server.handle(req, 1)) == (True, (DOUBLE_LONG_UNSIGNED, 1234))

@@ -566,7 +566,12 @@ class ClientSecurity:
     agreed with the server, from agreement_key / signing_key (the client's
     static private keys) and peer_keys ({server system title: (key agreement,
     signing) public keys} or a function of the title); the answers, agreed
-    the same way by the server, are opened with the same keys.
+    the same way by the server, are opened with the same keys.  An answer to
+    such a request (the last one sent for that client object, until its
+    answer is accepted) must be agreed-key by the same scheme and carry the
+    request's transaction id, else SecurityError; a push (data-notification,
+    event-notification, information-report) is accepted in any form, so a
+    meter's unsolicited general-ciphering APDUs still come through.
     """
 
     agreement = None
@@ -588,6 +593,9 @@ class ClientSecurity:
         self._step = step
         self._limit = ic
         self.last_server_ic = None
+        # client object -> (scheme, transaction id) of its outstanding
+        # agreed-key request (general_ciphering.client_protect writes it)
+        self.sent = {}
 
     _next_ic = ServerSecurity._next_ic
 
@@ -600,6 +608,8 @@ class ClientSecurity:
 
     def protect(self, client, apdu):
         apdu = bytes(apdu)
+        if self.sent:
+            self.sent.pop(client, None)  # a new request: the last one's answer is no longer awaited
         dedicated = self.dedicated_key is not None
         key = self.dedicated_key if dedicated else self.ek
         if apdu and apdu[0] == 0x01:  # the InitiateRequest: global key, and the dedicated key inside
@@ -618,14 +628,27 @@ class ClientSecurity:
         return protect(apdu, self.system_title, ic, key, self.ak, self.sc, dedicated)
 
     def unprotect(self, client, apdu):
+        sent = self.sent.get(client) if self.sent else None
         if apdu and apdu[0] == 0xDD:
             from .general_ciphering import client_unprotect
 
-            u = client_unprotect(self, client, apdu)
+            u = client_unprotect(self, client, apdu, sent)
         else:
             u = unprotect(apdu, self._server_title(client), self.ek, self.ak, self.dedicated_key,
                           self.broadcast_key)
+            if sent is not None and not unsolicited(u.apdu):
+                raise SecurityError("the answer to an agreed-key request is not general-ciphering")
         if self.last_server_ic is not None and u.ic <= self.last_server_ic:
             raise SecurityError("invocation counter %d not above %d" % (u.ic, self.last_server_ic))
         self.last_server_ic = u.ic
+        if sent is not None and not unsolicited(u.apdu):
+            del self.sent[client]  # answered
         return u.apdu
+
+
+def unsolicited(apdu):
+    """True for the plain APDUs a meter sends unasked (the client keeps
+    them as notifications whatever it is waiting for): data-notification,
+    event-notification-request, information-report-request."""
+    t = apdu[0] if apdu else -1
+    return t == 0x0F or t == 0xC2 or t == 0x18

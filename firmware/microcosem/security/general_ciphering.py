@@ -479,7 +479,9 @@ def client_protect(sec, client, apdu, ic):
     if qa is None:
         raise SecurityError("the server's key agreement key is unknown")
     key, info = _agreed_send(sec, sec.sc & 0x0F, scheme, qa, title, tid)
-    return protect(apdu, tid, sec.system_title, title, ic, key, sec.ak, sec.sc, info)
+    out = protect(apdu, tid, sec.system_title, title, ic, key, sec.ak, sec.sc, info)
+    sec.sent[client] = (scheme, tid)  # what its answer must match (client_unprotect)
+    return out
 
 
 def _client_agreed(sec, msg):
@@ -495,13 +497,31 @@ def _client_agreed(sec, msg):
         raise SecurityError("key agreement: %s" % e)
 
 
-def client_unprotect(sec, client, apdu):
+def client_unprotect(sec, client, apdu, sent=None):
+    """sent: (scheme, transaction id) of the agreed-key request awaiting its
+    answer, or None.  The server answers by the request's scheme with the
+    request's transaction id (server_protect, as gurux-dlms does), so an
+    answer agreed otherwise, or with another transaction id, is not the
+    answer to this request: refused, unless it is a push (its plain APDU
+    tells, so it is opened first: authentic, but unasked)."""
     m = decode(apdu)
     title = sec._server_title(client)
     if title is not None and bytes(title) != m.originator:
         raise SecurityError("system title differs from the association's")
     if m.recipient and m.recipient != sec.system_title:
         raise SecurityError("general-ciphering APDU for another recipient")
+    bad = None
+    if sent is not None:
+        ki = m.key_info
+        if ki is None or ki[0] != AGREED_KEY or ki[1] != sent[0]:
+            bad = "the answer to an agreed-key request (scheme %d) is not agreed by it" % sent[0]
+        elif m.transaction_id != sent[1]:
+            bad = "the answer's transaction id is not the request's"
     key = content_key(m, sec.ek, sec.broadcast_key, None, lambda msg: _client_agreed(sec, msg))
     sc, ic, plain = open_message(m, key, sec.ak)
+    if bad is not None:
+        from .ciphering import unsolicited
+
+        if not unsolicited(plain):
+            raise SecurityError(bad)
     return Unprotected(plain, sc, ic, m)
