@@ -272,7 +272,8 @@ def test_an_answer_that_is_not_the_requests_refused():
         forged = _get_response(client, 7)
         other_tid = (int.from_bytes(tid, "big") + 1).to_bytes(8, "big")
         for bad, why in (
-                (_from_meter(ssec, forged, other_tid, (gc.AGREED_KEY, scheme, qa)), "transaction id"),
+                (_from_meter(ssec, forged, other_tid, (gc.AGREED_KEY, scheme, qa)),
+                 "transaction id"),
                 (_from_meter(ssec, forged, tid, (gc.AGREED_KEY, other, qa)), "not agreed by it"),
                 (_from_meter(ssec, forged, tid, None, EK), "not agreed by it"),  # the global key
                 (_from_meter(ssec, forged, tid, (gc.IDENTIFIED_KEY, 0, None), EK), "not agreed"),
