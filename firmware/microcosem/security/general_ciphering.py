@@ -42,7 +42,8 @@ the transaction-id in its KDF input).
         -> Unprotected (.apdu, .sc, .ic, .message: the GeneralCiphering)
     content_key(msg, ek, broadcast_key, kek, agreed) -> the key of a decoded one
     certificate_keys(setup, title) -> (key agreement, signing) public keys
-        of `title` from a Security setup's imported certificates
+        of `title` from a Security setup's imported certificates (the engines
+        parse them once and keep them while the setup's certificates stay)
 
 and the engines' hooks (server_unprotect / server_protect, client_protect /
 client_unprotect), agreed keys included: see the comment above them.
@@ -328,33 +329,69 @@ def unprotect(data, ak, ek=None, broadcast_key=None, kek=None, agreed=None):
 # None); else the certificates imported into sec.setup (certificate_keys).
 
 
-def certificate_keys(setup, title):
+def certificate_index(stored):
+    """[(subject CN, KeyUsage, public key)] of the end-entity certificates
+    among the DER ones in `stored` (a Security setup's imported ones)."""
+    from .x509 import Certificate
+
+    out = []
+    for der in stored or ():
+        c = Certificate(der)
+        if not c.is_ca:
+            out.append((c.subject_cn, c.key_usage or 0, c.public_key))
+    return out
+
+
+def certificate_keys(setup, title, index=None):
     """(key agreement public key, signing public key) of the party `title`
     from the certificates imported into a Security setup (setup.stored): the
     end-entity ones whose subject CN is the system title in hex, told apart
     by their KeyUsage (keyAgreement, digitalSignature); None where there is
-    none."""
-    from .x509 import KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, Certificate
+    none.  index: certificate_index(setup.stored), if at hand."""
+    from .x509 import KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT
 
+    if index is None:
+        index = certificate_index(getattr(setup, "stored", None))
     want = "".join("%02X" % b for b in bytes(title)).encode()
     qa = qs = None
-    for der in getattr(setup, "stored", None) or ():
-        c = Certificate(der)
-        if c.is_ca or c.subject_cn != want:
+    for cn, ku, q in index:
+        if cn != want:
             continue
-        ku = c.key_usage or 0
         if qa is None and ku & KU_KEY_AGREEMENT:
-            qa = c.public_key
+            qa = q
         if qs is None and ku & KU_DIGITAL_SIGNATURE:
-            qs = c.public_key
+            qs = q
     return qa, qs
+
+
+def _same(snapshot, stored):
+    if len(snapshot) != len(stored):
+        return False
+    for i in range(len(snapshot)):
+        if snapshot[i] is not stored[i] and snapshot[i] != stored[i]:
+            return False
+    return True
+
+
+def _setup_keys(sec, setup, title):
+    # The certificates parsed once, not for every message: sec._certificates
+    # is (setup, the DER certificates then, their index), good while the
+    # setup holds the same certificates (import_certificate and
+    # remove_certificate give it another list; the DERs compared are the
+    # same objects, so the check is a pointer per certificate).
+    stored = getattr(setup, "stored", None) or ()
+    got = getattr(sec, "_certificates", None)
+    if got is None or got[0] is not setup or not _same(got[1], stored):
+        snapshot = tuple(d if type(d) is bytes else bytes(d) for d in stored)
+        got = sec._certificates = (setup, snapshot, certificate_index(snapshot))
+    return certificate_keys(setup, title, got[2])
 
 
 def _peer(sec, title):
     keys = getattr(sec, "peer_keys", None)
     if keys is None:
         setup = getattr(sec, "setup", None)
-        return (None, None) if setup is None else certificate_keys(setup, title)
+        return (None, None) if setup is None else _setup_keys(sec, setup, title)
     got = keys(title) if callable(keys) else keys.get(bytes(title))
     return (None, None) if got is None else got
 
