@@ -116,3 +116,20 @@ def entry_selector(first, last):
 
 
 NULL = (NULL_DATA, None)
+
+
+class Wire:
+    """server.handle as a client's send function, remembering every APDU
+    that went each way (the security tests look at what was on the wire)."""
+
+    def __init__(self, server, client_sap=1):
+        self.server = server
+        self.client_sap = client_sap
+        self.apdus = []
+
+    def __call__(self, apdu):
+        self.apdus.append(bytes(apdu))
+        reply = self.server.handle(apdu, self.client_sap)
+        if reply is not None:
+            self.apdus.append(bytes(reply))
+        return reply

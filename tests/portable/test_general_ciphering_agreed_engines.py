@@ -14,7 +14,7 @@ scheme, any one byte of a request changed, and a replayed invocation counter
 (invocation-counter-error)."""
 
 from checks import raises, unhex
-from engine_fixtures import REGISTER_LN, register
+from engine_fixtures import REGISTER_LN, Wire, register
 # (imported here so that they count as code, as on a board with them frozen)
 from microcosem.apdu import action, get, names, service_error, set as set_  # noqa: F401
 from microcosem.apdu.acse import CONTEXT_LN_CIPHERED
@@ -40,19 +40,6 @@ C_KA = b"\x12" * 32  # the client's static key agreement key
 S_SIGN = b"\x22" * 32
 S_KA = b"\x23" * 32
 DECIPHERING_ERROR = b"\xd8\x01\x05"  # ExceptionResponse service-not-allowed, deciphering-error
-
-
-class Wire:
-    def __init__(self, server):
-        self.server = server
-        self.apdus = []
-
-    def __call__(self, apdu):
-        self.apdus.append(bytes(apdu))
-        reply = self.server.handle(apdu, 1)
-        if reply is not None:
-            self.apdus.append(bytes(reply))
-        return reply
 
 
 def make(scheme, suite=1):

@@ -9,7 +9,7 @@ AES-GCM-256) runs the same checks in test_suites_p384; the helpers here are
 shared with it."""
 
 from checks import raises, unhex
-from engine_fixtures import REGISTER_LN, register
+from engine_fixtures import REGISTER_LN, Wire, register
 # (imported here so that they count as code, as on a board with them frozen, not
 # as the work's heap: the refusals' error texts, the codecs loaded on first use)
 from microcosem.apdu import action, get, names, service_error  # noqa: F401
@@ -27,21 +27,6 @@ from microcosem.server.model import ObjectModel
 
 ST_S = unhex("4D4D4D0000BC614E")
 ST_C = unhex("4D4D4D0000000001")
-
-
-class Wire:
-    """server.handle, remembering every APDU that went each way."""
-
-    def __init__(self, server):
-        self.server = server
-        self.apdus = []
-
-    def __call__(self, apdu):
-        self.apdus.append(bytes(apdu))
-        reply = self.server.handle(apdu, 1)
-        if reply is not None:
-            self.apdus.append(bytes(reply))
-        return reply
 
 
 def keys(suite):
