@@ -51,16 +51,64 @@ BLOCK_NUMBER_ACCESS = const(5)
 READ_DATA_BLOCK_ACCESS = const(6)
 WRITE_DATA_BLOCK_ACCESS = const(7)
 
-# ReadResponse CHOICE
-_READ_DATA = const(0)
-_READ_DATA_ACCESS_ERROR = const(1)
-_READ_DATA_BLOCK_RESULT = const(2)
-_READ_BLOCK_NUMBER = const(3)
+# What each choice of the ReadResponse and WriteResponse CHOICE lists carries,
+# indexed by the choice (names.READ_RESPONSE_NAMES / WRITE_RESPONSE_NAMES):
+# one codec (below) serves both.
+_NOTHING = const(0)
+_U8 = const(1)
+_U16 = const(2)
+_DATA = const(3)
+_BLOCK = const(4)  # data-block-result: last-block, block-number, raw-data
+# data, data-access-error, data-block-result, block-number
+_READ_ARMS = (_DATA, _U8, _BLOCK, _U16)
+# success, data-access-error, block-number
+_WRITE_ARMS = (_NOTHING, _U8, _U16)
 
-# WriteResponse CHOICE
-_WRITE_SUCCESS = const(0)
-_WRITE_DATA_ACCESS_ERROR = const(1)
-_WRITE_BLOCK_NUMBER = const(2)
+
+def _encode_choices(out, results, arms, what):
+    encode_length(out, len(results))
+    for choice, v in results:
+        if type(choice) is not int or not 0 <= choice < len(arms):
+            raise ValueError("unknown %s choice %r" % (what, choice))
+        kind = arms[choice]
+        if kind == _NOTHING and v is not None:
+            raise ValueError("%s choice %d carries no value" % (what, choice))
+        out.append(choice)
+        if kind == _DATA:
+            encode_data(out, v)
+        elif kind == _U8:
+            encode_u8(out, v)
+        elif kind == _U16:
+            encode_u16(out, v)
+        elif kind == _BLOCK:
+            last, n, raw = v
+            encode_bool(out, last)
+            encode_u16(out, n)
+            encode_octet_string(out, raw)
+
+
+def _decode_choices(buf, pos, end, arms, what):
+    count, pos = decode_count(buf, pos, end)
+    results = []
+    for _ in range(count):
+        choice, pos = decode_u8(buf, pos, end)
+        if choice >= len(arms):
+            raise DecodeError("unknown %s choice %d" % (what, choice), pos - 1)
+        kind = arms[choice]
+        v = None
+        if kind == _DATA:
+            v, pos = decode_data(buf, pos, end)
+        elif kind == _U8:
+            v, pos = decode_u8(buf, pos, end)
+        elif kind == _U16:
+            v, pos = decode_u16(buf, pos, end)
+        elif kind == _BLOCK:
+            last, pos = decode_bool(buf, pos, end)
+            n, pos = decode_u16(buf, pos, end)
+            raw, pos = decode_octet_string(buf, pos, end)
+            v = (last, n, raw)
+        results.append((choice, v))
+    return results, pos
 
 
 def decode_variable_access(buf, pos, end):
@@ -152,48 +200,12 @@ class ReadResponse(ServiceApdu):
     FIELDS = ("results",)
 
     def _encode_body(self, out):
-        encode_length(out, len(self.results))
-        for choice, v in self.results:
-            if choice == _READ_DATA:
-                out.append(choice)
-                encode_data(out, v)
-            elif choice == _READ_DATA_ACCESS_ERROR:
-                out.append(choice)
-                encode_u8(out, v)
-            elif choice == _READ_DATA_BLOCK_RESULT:
-                last, n, raw = v
-                out.append(choice)
-                encode_bool(out, last)
-                encode_u16(out, n)
-                encode_octet_string(out, raw)
-            elif choice == _READ_BLOCK_NUMBER:
-                out.append(choice)
-                encode_u16(out, v)
-            else:
-                raise ValueError("unknown ReadResponse choice %r" % (choice,))
+        _encode_choices(out, self.results, _READ_ARMS, "ReadResponse")
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
-        count, pos = decode_count(buf, pos, end)
-        results = []
-        for _ in range(count):
-            choice, pos = decode_u8(buf, pos, end)
-            if choice == _READ_DATA:
-                v, pos = decode_data(buf, pos, end)
-            elif choice == _READ_DATA_ACCESS_ERROR:
-                v, pos = decode_u8(buf, pos, end)
-            elif choice == _READ_DATA_BLOCK_RESULT:
-                last, pos = decode_bool(buf, pos, end)
-                n, pos = decode_u16(buf, pos, end)
-                raw, pos = decode_octet_string(buf, pos, end)
-                v = (last, n, raw)
-            elif choice == _READ_BLOCK_NUMBER:
-                v, pos = decode_u16(buf, pos, end)
-            else:
-                raise DecodeError("unknown ReadResponse choice %d" % choice, pos - 1)
-            results.append((choice, v))
+        results, pos = _decode_choices(buf, pos, end, _READ_ARMS, "ReadResponse")
         return cls(results=results), pos
-
 
 class WriteRequest(ServiceApdu):
     """variable_access_specifications: [Variable-Access-Specification tuple];
@@ -219,38 +231,12 @@ class WriteResponse(ServiceApdu):
     FIELDS = ("results",)
 
     def _encode_body(self, out):
-        encode_length(out, len(self.results))
-        for choice, v in self.results:
-            if choice == _WRITE_SUCCESS:
-                if v is not None:
-                    raise ValueError("write success carries no value")
-                out.append(choice)
-            elif choice == _WRITE_DATA_ACCESS_ERROR:
-                out.append(choice)
-                encode_u8(out, v)
-            elif choice == _WRITE_BLOCK_NUMBER:
-                out.append(choice)
-                encode_u16(out, v)
-            else:
-                raise ValueError("unknown WriteResponse choice %r" % (choice,))
+        _encode_choices(out, self.results, _WRITE_ARMS, "WriteResponse")
 
     @classmethod
     def _decode_body(cls, buf, pos, end):
-        count, pos = decode_count(buf, pos, end)
-        results = []
-        for _ in range(count):
-            choice, pos = decode_u8(buf, pos, end)
-            if choice == _WRITE_SUCCESS:
-                v = None
-            elif choice == _WRITE_DATA_ACCESS_ERROR:
-                v, pos = decode_u8(buf, pos, end)
-            elif choice == _WRITE_BLOCK_NUMBER:
-                v, pos = decode_u16(buf, pos, end)
-            else:
-                raise DecodeError("unknown WriteResponse choice %d" % choice, pos - 1)
-            results.append((choice, v))
+        results, pos = _decode_choices(buf, pos, end, _WRITE_ARMS, "WriteResponse")
         return cls(results=results), pos
-
 
 class InformationReportRequest(ServiceApdu):
     """current_time: None or its bytes (a 12-byte COSEM date-time);
