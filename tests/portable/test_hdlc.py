@@ -12,12 +12,13 @@ session where client and server addresses are both 0x03.
 """
 
 from checks import raises, unhex
+from hdlc_check import events as _events, frame as _frame
 
 from microcosem.profiles.hdlc import (
     APDU, CONNECTED, DISCONNECTED, ERROR, UI_APDU, HdlcClient, HdlcError, HdlcServer)
 from microcosem.profiles.hdlc_frame import (
-    DISC, DM, FRMR, PF, RR, SNRM, UA, UI, client_address, decode_frame, decode_parameters,
-    encode_frame, server_address)
+    DISC, DM, FRMR, PF, SNRM, UA, UI, client_address, decode_frame, decode_parameters,
+    server_address)
 
 SNRM_FRAME = unhex("7E A0 07 03 21 93 0F 01 7E")
 # Kamstrup UA to the public client: max info tx 512, rx 512, windows 1.
@@ -55,21 +56,6 @@ OPT_AARE_FRAME = unhex(
     " 01 00 A3 05 A1 03 02 01 00 BE 10 04 0E 08 00 06 5F 1F 04 00 00 18 1D 01 80 00 07"
     " A1 DC 7E")
 OPT_RR = unhex("7E A0 07 03 03 31 94 97 7E")   # RR, N(R)=1, P
-
-
-def _events(link):
-    out = []
-    e = link.next_event()
-    while e is not None:
-        out.append(e)
-        e = link.next_event()
-    return out
-
-
-def _frame(control, dst, src, info=None, segmented=False):
-    out = bytearray()
-    encode_frame(out, control, dst, src, info, segmented=segmented)
-    return bytes(out)
 
 
 def _info_apdu(frame):

@@ -7,13 +7,13 @@ polled, DISC/DM/FRMR, multi-drop addressing and broadcasts, with frames
 published from real exchanges (see test_hdlc.py for their sources)."""
 
 from checks import raises, unhex
+from hdlc_check import events as _events, frame as _frame
 
 from microcosem.profiles import hdlc as H
 from microcosem.profiles.hdlc import (
     APDU, CONNECTED, DISCONNECTED, UI_APDU, HdlcClient, HdlcError, HdlcServer)
 from microcosem.profiles.hdlc_frame import (
-    DISC, DM, FRMR, PF, RR, SNRM, UA, UI, decode_frame, decode_parameters, encode_frame,
-    server_address)
+    DISC, DM, FRMR, PF, RR, SNRM, UA, UI, decode_frame, decode_parameters, server_address)
 
 SNRM_FRAME = unhex("7E A0 07 03 21 93 0F 01 7E")
 UA_512 = unhex("7E A0 20 21 03 73 73 98 81 80 14 05 02 02 00 06 02 02 00"
@@ -25,21 +25,6 @@ AARQ_FRAME = unhex(
     " BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 18 1D FF FF 5F AF 7E")
 AARE = unhex("61 29 A1 09 06 07 60 85 74 05 08 01 01 A2 03 02 01 00 A3 05 A1 03 02"
              " 01 00 BE 10 04 0E 08 00 06 5F 1F 04 00 00 18 1D 01 80 00 07")
-
-
-def _events(link):
-    out = []
-    e = link.next_event()
-    while e is not None:
-        out.append(e)
-        e = link.next_event()
-    return out
-
-
-def _frame(control, dst, src, info=None, segmented=False):
-    out = bytearray()
-    encode_frame(out, control, dst, src, info, segmented=segmented)
-    return bytes(out)
 
 
 def test_server_answers_snrm_with_ua_and_parameters():

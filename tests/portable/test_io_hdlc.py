@@ -8,6 +8,7 @@ both runtimes (one association per HDLC connection, released on DISC)."""
 import asyncio
 
 from engine_fixtures import PROFILE_LN, REGISTER_LN, profile, register, row
+from hdlc_check import events as _events
 
 from microcosem.axdr import ARRAY, DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings
@@ -25,15 +26,6 @@ def meter(rows=50):
     model = ObjectModel((register(4242), profile(rows)))
     return Server(model, (AssociationConfig(0x10), AssociationConfig(0x11, mechanism=1,
                                                                        secret=b"12345678")))
-
-
-def _events(link):
-    out = []
-    e = link.next_event()
-    while e is not None:
-        out.append(e)
-        e = link.next_event()
-    return out
 
 
 class Line:
