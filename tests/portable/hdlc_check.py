@@ -1,4 +1,5 @@
-"""What the HDLC tests share: a link's pending events, and one frame's bytes."""
+"""What the HDLC tests share: the pending events of a sans-IO link (HDLC, mode E,
+a serial pump), and one frame's bytes."""
 
 from microcosem.profiles.hdlc_frame import encode_frame
 

@@ -18,6 +18,7 @@ a slow server application, an idle client.
 from binascii import crc32
 
 from checks import skip
+from hdlc_check import events as _drain
 
 from microcosem.profiles.hdlc import (
     APDU, CONNECTED, DISCONNECTED, ERROR, HdlcClient, HdlcServer)
@@ -395,15 +396,6 @@ def _alloc_per_frame(mem_total, max_info):
     gc.enable()
     assert _drain(s) == [] and s.data_to_send()[-4] == RR | PF | (s.vr << 5)
     return (m1 - m0) / 7
-
-
-def _drain(link):
-    out = []
-    e = link.next_event()
-    while e is not None:
-        out.append(e)
-        e = link.next_event()
-    return out
 
 
 def test_allocations_do_not_grow_with_the_frame():

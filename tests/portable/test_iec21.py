@@ -6,6 +6,7 @@
 """IEC 62056-21 mode E opening: the messages byte for byte, both sides, then HDLC."""
 
 from checks import raises, unhex
+from hdlc_check import events as _events
 
 from microcosem.profiles import iec21
 from microcosem.profiles.iec21 import (
@@ -16,15 +17,6 @@ from microcosem.profiles.iec21 import (
 # for HDLC at 9600 baud (ACK '2' '5' '2' CR LF) that precede SNRM.
 SIGN_ON = unhex("2F 3F 21 0D 0A")
 ACK_9600 = unhex("06 32 35 32 0D 0A")
-
-
-def _events(o):
-    out = []
-    e = o.next_event()
-    while e is not None:
-        out.append(e)
-        e = o.next_event()
-    return out
 
 
 def test_baud_characters():

@@ -8,6 +8,7 @@ pin up only while an answer goes out."""
 import asyncio
 
 from engine_fixtures import REGISTER_LN, register
+from hdlc_check import events
 
 from microcosem.axdr import DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings
@@ -55,15 +56,6 @@ class Pin:
 
     def value(self, v):
         self.log.append(("de", v))
-
-
-def events(link):
-    out = []
-    e = link.next_event()
-    while e is not None:
-        out.append(e)
-        e = link.next_event()
-    return out
 
 
 def test_pump_serves_a_session_and_drives_de():
