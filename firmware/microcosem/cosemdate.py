@@ -18,7 +18,7 @@ deviation is minutes, with the Blue Book's sign: UTC = local time + deviation
 (central European winter time is -60).
 """
 
-from .errors import DecodeError, IncompleteData, EncodeError
+from .errors import IncompleteData, EncodeError
 
 DST_END = 0xFD
 DST_BEGIN = 0xFE

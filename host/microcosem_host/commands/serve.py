@@ -9,7 +9,6 @@ process.  Settings: defaults, then `--config FILE` (JSON), then flags.
 import os
 import signal
 import subprocess
-import sys
 
 from ..cli import UsageError
 
