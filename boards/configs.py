@@ -79,11 +79,11 @@ CONFIGS = (
       "!microcosem/rowpack.py")),
     ("concentrator",
      "a data-concentrator front-end: the client engine over HDLC and the wrapper, "
-     "suite 0 with HLS-GMAC, every APDU the client may meet (io/ holds server "
-     "adapters only: a concentrator's own socket or UART loop drives the client)",
+     "suite 0 with HLS-GMAC, every APDU the client may meet, and the asyncio "
+     "client adapter (io/client_link.py: wrapper or HDLC on a stream)",
      _CORE + _PROFILES + _SUITE0 + (
          "microcosem/profiles/hdlc_client.py",
-         "microcosem/client.py", "microcosem/apdu/*.py",
+         "microcosem/client.py", "microcosem/apdu/*.py", "microcosem/io/client_link.py",
      )),
     ("portable",
      "the whole portable package, as `mip install github:...` installs it (package.json)",

@@ -69,3 +69,8 @@ class AssociationError(DlmsError):
     """An association refused or lost: `result` and `diagnostic` as in the AARE."""
 
     EXTRA = ("result", "diagnostic")
+
+
+class LinkError(DlmsError):
+    """The link under the client failed: no connection, no answer in time,
+    the peer left (io.client_link, and the host's blocking links)."""

@@ -13,9 +13,10 @@ from hdlc_check import events as _events
 from microcosem.axdr import ARRAY, DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings
 from microcosem.compat import random_bytes
+from microcosem.io.client_link import open_tcp
 from microcosem.io.hdlc_link import HdlcLink
 from microcosem.io.tcp import serve_tcp
-from microcosem.profiles.hdlc import APDU, CONNECTED, DISCONNECTED, HdlcClient
+from microcosem.profiles.hdlc import APDU, DISCONNECTED, HdlcClient
 from microcosem.profiles.hdlc_frame import decode_frame
 from microcosem.server.config import AssociationConfig
 from microcosem.server.engine import Server
@@ -153,55 +154,14 @@ def test_link_unknown_device_and_unconfirmed():
 
 
 async def _tcp_session(port, sap, reads):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    hc = HdlcClient(client_sap=sap)
-    client = Client(ClientSettings(client_sap=sap))
-
-    async def exchange():
-        while True:
-            out = hc.data_to_send()
-            if out:
-                writer.write(out)
-                await writer.drain()
-            evs = _events(hc)
-            for k, v in evs:
-                if k == APDU:
-                    return v
-                if k == CONNECTED:
-                    return None
-            data = await asyncio.wait_for(reader.read(512), 5)
-            assert data, "connection closed"
-            hc.feed(data)
-
-    hc.connect()
-    await exchange()
-    assert hc.connected
+    # the library's asyncio client (io.client_link) on the other end
+    s = await open_tcp(Client(ClientSettings(client_sap=sap)), "127.0.0.1", port, "hdlc")
+    await s.associate()
     results = []
-    out = client.associate()
-    for req in [None] + reads:
-        if req is not None:
-            out = client.get_request(*req)
-        while True:
-            hc.send_apdu(out)
-            done, value = client.feed(await exchange())
-            if done:
-                break
-            out = value
-        results.append(value)
-    hc.disconnect()
-    while True:
-        out = hc.data_to_send()
-        if out:
-            writer.write(out)
-            await writer.drain()
-        if DISCONNECTED in [k for k, _ in _events(hc)]:
-            break
-        data = await asyncio.wait_for(reader.read(512), 5)
-        assert data, "connection closed before UA"
-        hc.feed(data)
-    writer.close()
-    await writer.wait_closed()
-    return results[1:]
+    for req in reads:
+        results.append(await s.get(*req))
+    await s.close()  # DISC, no RLRQ
+    return results
 
 
 async def _scenario():
