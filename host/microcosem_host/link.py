@@ -19,12 +19,8 @@ Failures raise LinkError (a DlmsError) with a message a user can act on.
 import socket
 import time
 
-from microcosem.errors import DlmsError
+from microcosem.errors import DlmsError, LinkError  # noqa: F401  (LinkError: used and re-exported)
 from microcosem.profiles import wrapper
-
-
-class LinkError(DlmsError):
-    """The link failed: no connection, no answer in time, the peer left."""
 
 
 def _ms():
@@ -334,13 +330,13 @@ class Hdlc:
         return bytes(ev[1])
 
     def close(self):
+        # Until the UA (or DM) to the DISC: disconnect() only queues the DISC,
+        # and the link is no longer `connected` from then on.
         try:
-            self.link.disconnect()
-            end = time.monotonic() + 1.0
-            while self.link.connected and time.monotonic() < end:
-                self._pump(0.02)
-                while self.link.next_event() is not None:
-                    pass
+            if self.link.connected:
+                self.link.disconnect()
+                self.timeout = min(self.timeout, 1.0)
+                self._wait(lambda ev: ev[0] == self._h.DISCONNECTED, "the UA to DISC")
         except DlmsError:
             pass
         self.stream.close()
