@@ -6,6 +6,7 @@ profile by range, a SET and an ACTION where the rights allow them.
 loaded as code into the unix port's heap; a board has them frozen in flash.)"""
 
 from checks import raises
+from net_check import listen
 
 from microcosem.axdr import ARRAY, ArrayReader, DOUBLE_LONG_UNSIGNED, OCTET_STRING, STRUCTURE
 from microcosem.client import Client, ClientSettings, Session
@@ -155,7 +156,6 @@ def test_disconnect_drops_the_load_and_push_queues_a_notification():
 
 def test_push_is_delivered_to_its_destination_over_tcp():
     import asyncio
-    from microcosem.compat import random_bytes
     from microcosem.demo.main import deliver_pushes
     from microcosem.profiles.wrapper import WrapperReassembler
 
@@ -176,13 +176,7 @@ def test_push_is_delivered_to_its_destination_over_tcp():
         writer.close()
 
     async def scenario():
-        for _ in range(20):
-            port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
-            try:
-                srv = await asyncio.start_server(listener, "127.0.0.1", port)
-                break
-            except OSError:
-                continue
+        port, srv = await listen(lambda p: asyncio.start_server(listener, "127.0.0.1", p))
         manager = management(meter)
         manager.associate()
         dest = ("127.0.0.1:%d" % port).encode()

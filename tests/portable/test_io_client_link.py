@@ -12,10 +12,10 @@ import asyncio
 
 from checks import raises
 from engine_fixtures import PROFILE_LN, REGISTER_LN, profile, register, row
+from net_check import listen
 
 from microcosem.axdr import ARRAY, DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings
-from microcosem.compat import random_bytes
 from microcosem.errors import AccessError, LinkError
 from microcosem.io.client_link import open_tcp
 from microcosem.io.tcp import serve_tcp
@@ -35,20 +35,9 @@ def meter():
                                             max_pdu=256)))
 
 
-async def _listen(start):
-    # MicroPython's asyncio cannot tell which port 0 bound: try a few
-    for _ in range(20):
-        port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
-        try:
-            return port, await start(port)
-        except OSError:
-            continue
-    raise AssertionError("no free port")
-
-
 async def _read_meter(transport):
     server = meter()
-    port, srv = await _listen(
+    port, srv = await listen(
         lambda p: serve_tcp(((1, server),), "127.0.0.1", p, transport=transport))
     try:
         s = await open_tcp(Client(ClientSettings(client_sap=PUBLIC)), "127.0.0.1", port,
@@ -103,7 +92,7 @@ async def _silent(reader, writer):
 
 async def _failures():
     client = Client(ClientSettings(client_sap=PUBLIC))
-    port, srv = await _listen(lambda p: asyncio.start_server(_silent, "127.0.0.1", p))
+    port, srv = await listen(lambda p: asyncio.start_server(_silent, "127.0.0.1", p))
     try:
         for transport in ("wrapper", "hdlc"):
             e = await _raises_async(LinkError, _associate(client, port, transport))
@@ -133,7 +122,7 @@ def test_link_failures_are_link_errors():
 def test_unknown_transport():
     async def go():
         server = meter()
-        port, srv = await _listen(lambda p: serve_tcp(((1, server),), "127.0.0.1", p))
+        port, srv = await listen(lambda p: serve_tcp(((1, server),), "127.0.0.1", p))
         try:
             await open_tcp(Client(ClientSettings()), "127.0.0.1", port, "x25")
         finally:

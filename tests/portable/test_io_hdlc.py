@@ -9,10 +9,10 @@ import asyncio
 
 from engine_fixtures import PROFILE_LN, REGISTER_LN, profile, register, row
 from hdlc_check import events as _events
+from net_check import listen
 
 from microcosem.axdr import ARRAY, DOUBLE_LONG_UNSIGNED
 from microcosem.client import Client, ClientSettings
-from microcosem.compat import random_bytes
 from microcosem.io.client_link import open_tcp
 from microcosem.io.hdlc_link import HdlcLink
 from microcosem.io.tcp import serve_tcp
@@ -166,15 +166,8 @@ async def _tcp_session(port, sap, reads):
 
 async def _scenario():
     server = meter()
-    srv = None
-    for _ in range(20):  # MicroPython's asyncio cannot tell which port 0 bound
-        port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
-        try:
-            srv = await serve_tcp(((1, server),), "127.0.0.1", port, transport="hdlc")
-            break
-        except OSError:
-            continue
-    assert srv is not None
+    port, srv = await listen(
+        lambda p: serve_tcp(((1, server),), "127.0.0.1", p, transport="hdlc"))
     try:
         got = await _tcp_session(port, 0x10, [(3, REGISTER_LN, 2), (7, PROFILE_LN, 2)])
         assert got == [(DOUBLE_LONG_UNSIGNED, 4242), (ARRAY, [row(i) for i in range(1, 51)])]

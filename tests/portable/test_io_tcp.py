@@ -9,10 +9,10 @@ import asyncio
 
 from checks import unhex
 from engine_fixtures import REGISTER_LN, register
+from net_check import listen
 
 from microcosem.apdu import decode_apdu
 from microcosem.apdu.get import GetRequestNormal, GetResponseNormal
-from microcosem.compat import random_bytes
 from microcosem.io.tcp import serve_wrapper
 from microcosem.io.wrapper_link import WrapperLink
 from microcosem.profiles.wrapper import WrapperReassembler, wrap
@@ -91,15 +91,7 @@ async def _closed_by_peer(port, frame):
 
 async def _scenario():
     server = meter()
-    srv = None
-    for _ in range(20):  # MicroPython's asyncio cannot tell which port 0 bound
-        port = 20000 + int.from_bytes(random_bytes(2), "big") % 30000
-        try:
-            srv = await serve_wrapper(((1, server),), "127.0.0.1", port)
-            break
-        except OSError:
-            continue
-    assert srv is not None
+    port, srv = await listen(lambda p: serve_wrapper(((1, server),), "127.0.0.1", p))
     try:
         got = await _exchange(port, (wrap(0x10, 1, AARQ), wrap(0x10, 1, GET)), 2)
         assert accepted(got[0]) and GetResponseNormal.from_bytes(got[1]).result == (6, 4242)
