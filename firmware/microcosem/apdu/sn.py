@@ -190,22 +190,30 @@ class ReadRequest(ServiceApdu):
     LAYOUT = (VARIABLE_ACCESS_LIST,)
 
 
-class ReadResponse(ServiceApdu):
+class _ChoiceList(ServiceApdu):
+    """ReadResponse and WriteResponse: a list of CHOICEs whose bodies ARMS gives."""
+
+    FIELDS = ("results",)
+    ARMS = ()
+
+    def _encode_body(self, out):
+        _encode_choices(out, self.results, self.ARMS, type(self).__name__)
+
+    @classmethod
+    def _decode_body(cls, buf, pos, end):
+        results, pos = _decode_choices(buf, pos, end, cls.ARMS, cls.__name__)
+        return cls(results=results), pos
+
+
+class ReadResponse(_ChoiceList):
     """results: [(READ_DATA, Data) | (READ_DATA_ACCESS_ERROR, code) |
     (READ_DATA_BLOCK_RESULT, (last_block, block_number, raw_data)) |
     (READ_BLOCK_NUMBER, block_number)]; READ_RESPONSE_NAMES names the choices,
     common.DATA_ACCESS_RESULT_NAMES the codes."""
 
     TAG = _READ_RESPONSE
-    FIELDS = ("results",)
+    ARMS = _READ_ARMS
 
-    def _encode_body(self, out):
-        _encode_choices(out, self.results, _READ_ARMS, "ReadResponse")
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        results, pos = _decode_choices(buf, pos, end, _READ_ARMS, "ReadResponse")
-        return cls(results=results), pos
 
 class WriteRequest(ServiceApdu):
     """variable_access_specifications: [Variable-Access-Specification tuple];
@@ -223,20 +231,13 @@ class UnconfirmedWriteRequest(WriteRequest):
     TAG = _UNCONFIRMED_WRITE_REQUEST
 
 
-class WriteResponse(ServiceApdu):
+class WriteResponse(_ChoiceList):
     """results: [(WRITE_SUCCESS, None) | (WRITE_DATA_ACCESS_ERROR, code) |
     (WRITE_BLOCK_NUMBER, block_number)]; WRITE_RESPONSE_NAMES names the choices."""
 
     TAG = _WRITE_RESPONSE
-    FIELDS = ("results",)
+    ARMS = _WRITE_ARMS
 
-    def _encode_body(self, out):
-        _encode_choices(out, self.results, _WRITE_ARMS, "WriteResponse")
-
-    @classmethod
-    def _decode_body(cls, buf, pos, end):
-        results, pos = _decode_choices(buf, pos, end, _WRITE_ARMS, "WriteResponse")
-        return cls(results=results), pos
 
 class InformationReportRequest(ServiceApdu):
     """current_time: None or its bytes (a 12-byte COSEM date-time);

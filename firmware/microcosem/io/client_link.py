@@ -28,7 +28,7 @@ unasked (DataNotification, EventNotification) land in client.notifications.
 
 import asyncio
 
-from ..compat import ticks_ms
+from ..compat import ticks_diff, ticks_ms
 from ..errors import LinkError
 from ..profiles import wrapper
 
@@ -124,9 +124,11 @@ class HdlcStream:
             self.link.feed(data, now)
         self.link.tick(now)
 
-    async def _wait(self, kinds, what):
+    async def _wait(self, kinds, what, timeout_ms=None):
         from ..profiles import hdlc
 
+        if timeout_ms is None:
+            timeout_ms = self.timeout_ms
         start = ticks_ms()
         while True:
             ev = self.link.next_event()
@@ -139,9 +141,9 @@ class HdlcStream:
                     raise LinkError("%s: the HDLC link went down (%s) waiting for %s"
                                     % (self.where, ev[1], what))
                 ev = self.link.next_event()
-            if ticks_ms() - start > self.timeout_ms:
+            if ticks_diff(ticks_ms(), start) > timeout_ms:  # ticks wrap on a board
                 raise LinkError("%s: no answer within %d ms waiting for %s"
-                                % (self.where, self.timeout_ms, what))
+                                % (self.where, timeout_ms, what))
             await self._pump()
 
     async def connect(self):
@@ -163,9 +165,8 @@ class HdlcStream:
 
         if self.link.connected:
             self.link.disconnect()
-            self.timeout_ms = 1000  # for the UA (or DM) to the DISC, not a whole answer
-            try:
-                await self._wait((hdlc.DISCONNECTED,), "the UA to DISC")
+            try:  # 1 s for the UA (or DM) to the DISC, not a whole answer's time
+                await self._wait((hdlc.DISCONNECTED,), "the UA to DISC", 1000)
             except LinkError:
                 pass  # the peer went first, or never answers: the connection ends anyway
         await _close(self.writer)
